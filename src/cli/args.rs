@@ -1,0 +1,148 @@
+//! Command-line arguments (clap derive only; no logic).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// konform: conformance tests and validation for open interface standards.
+#[derive(Debug, Parser)]
+#[command(name = "konform", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate messages (files, directories, globs or `-` for stdin) against a standard.
+    Validate(ValidateArgs),
+    /// List installed standards or show one's rule catalogue.
+    Standards {
+        /// list or show.
+        #[command(subcommand)]
+        action: StandardsAction,
+    },
+    /// Run test vectors against the built-in validator.
+    Vectors {
+        /// run.
+        #[command(subcommand)]
+        action: VectorsAction,
+    },
+    /// Explain a rule (protocol rules carry their documentation in konform).
+    Rule {
+        /// Rule id, e.g. XRD-SOAP-010.
+        id: String,
+        /// Standard to look the rule up in (default: every installed one).
+        #[arg(long)]
+        standard: Option<String>,
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
+}
+
+/// Where standards come from.
+#[derive(Debug, Args, Clone)]
+pub struct StandardsArgs {
+    /// Extra folder of standard packages (repeatable); also `KONFORM_STANDARDS` (path list).
+    #[arg(long = "standards", value_name = "DIR")]
+    pub standards: Vec<PathBuf>,
+}
+
+/// `standards` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum StandardsAction {
+    /// List installed standards.
+    List {
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
+    /// Show one standard's profiles and rule catalogue.
+    Show {
+        /// ID[@VERSION].
+        standard: String,
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
+}
+
+/// `vectors` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum VectorsAction {
+    /// Run every vector of the installed standards (or of one).
+    Run {
+        /// Only this standard (ID[@VERSION]).
+        #[arg(long)]
+        standard: Option<String>,
+        /// Folder of vectors laid out as `<id>/<version>/` (default: the vectors shipped with konform).
+        #[arg(long, value_name = "DIR")]
+        vectors: Option<PathBuf>,
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// When stderr is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Severity threshold for non-conformance.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    /// Errors only (default).
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Info,
+}
+
+/// `validate` arguments.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files, directories, glob patterns, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH|GLOB|-")]
+    pub inputs: Vec<String>,
+    /// Standard to validate against, ID[@VERSION] (default: detect from content).
+    #[arg(long, short = 's')]
+    pub standard: Option<String>,
+    /// Profile of the standard (default: detect from content).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Rule variant (e.g. `runtime`; default: the standard's first, usually `strict`).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// The request a response answers (for request/response rules such as XRD-SOAP-010).
+    #[arg(long, value_name = "FILE")]
+    pub request: Option<PathBuf>,
+    /// Format of the report on standard output (`human` goes to standard error).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
+    /// Also write a report file, FORMAT=PATH (repeatable; written atomically).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<String>,
+    /// Colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+    /// Lowest severity that makes a document non-conformant.
+    #[arg(long, value_enum, default_value = "error")]
+    pub fail_on: FailOn,
+    /// Largest input in bytes.
+    #[arg(long, default_value_t = 100 * 1024 * 1024)]
+    pub max_size: u64,
+    /// Deepest element/value nesting.
+    #[arg(long, default_value_t = 256)]
+    pub max_depth: usize,
+    /// Threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub common: StandardsArgs,
+}

@@ -1,0 +1,5 @@
+//! One file per command.
+
+pub mod standards;
+pub mod validate;
+pub mod vectors;

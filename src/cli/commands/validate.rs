@@ -1,0 +1,249 @@
+//! `konform validate`.
+
+use crate::cli::args::{ColorChoice, FailOn, ValidateArgs};
+use crate::cli::load_registry;
+use crate::document::{Document, Limits};
+use crate::pipeline::{Options, Validator, build_report};
+use crate::report::model::{DocumentInfo, DocumentResult, ErrorKind, EvalError, ExitStatus, RunInfo, Verdict};
+use crate::report::{Format, WriteCfg};
+use crate::standard::Severity;
+use miette::{IntoDiagnostic, miette};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One input to validate.
+#[derive(Debug, Clone)]
+enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::Stdin => "-".into(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+const EXTENSIONS: &[&str] = &["xml", "json", "http", "soap", "mime"];
+
+/// Expands files, directories (recursively: *.xml, *.json, *.http) and globs, in a stable order.
+fn expand(inputs: &[String]) -> miette::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for raw in inputs {
+        if raw == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        let path = Path::new(raw);
+        if path.is_dir() {
+            let mut files = Vec::new();
+            collect_dir(path, &mut files).into_diagnostic()?;
+            files.sort();
+            if files.is_empty() {
+                return Err(miette!("directory {raw} holds no .xml, .json or .http files"));
+            }
+            out.extend(files.into_iter().map(Input::File));
+        } else if raw.contains(['*', '?', '[']) && !path.exists() {
+            let mut files: Vec<PathBuf> = glob::glob(raw)
+                .map_err(|e| miette!("invalid glob pattern `{raw}`: {e}"))?
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(miette!("the pattern `{raw}` matches no file"));
+            }
+            out.extend(files.into_iter().map(Input::File));
+        } else {
+            out.push(Input::File(path.to_path_buf()));
+        }
+    }
+    Ok(out)
+}
+
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let p = entry?.path();
+        if p.is_dir() {
+            collect_dir(&p, out)?;
+        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e)) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// The request paired with a response by naming convention: `X.response.EXT` <- `X.request.EXT`.
+fn conventional_request(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let (stem, ext) = name.split_once(".response.")?;
+    let req = path.with_file_name(format!("{stem}.request.{ext}"));
+    req.is_file().then_some(req)
+}
+
+/// Time for reports: `SOURCE_DATE_EPOCH` when set (reproducible), else now.
+pub(crate) fn report_time() -> String {
+    let t = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or_else(time::OffsetDateTime::now_utc);
+    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+    }
+}
+
+fn read_error(name: String, message: String) -> DocumentResult {
+    DocumentResult {
+        document: DocumentInfo { name, sha256: None, size: 0, format: "unknown".into() },
+        standard: None,
+        profile: None,
+        variant: None,
+        request: None,
+        verdict: Verdict::Error,
+        error: Some(EvalError { kind: ErrorKind::Input, message }),
+        rules_checked: Vec::new(),
+        findings: Vec::new(),
+        duration_ms: 0.0,
+    }
+}
+
+/// Runs `konform validate`.
+pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
+    let started = report_time();
+    // Parse report targets before any work, so a typo fails fast.
+    let mut targets = Vec::new();
+    for r in &a.reports {
+        let (fmt, path) = r.split_once('=').ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
+        let fmt = <Format as clap::ValueEnum>::from_str(fmt, true).map_err(|_| miette!("unknown report format `{fmt}` (human, json)"))?;
+        targets.push((fmt, PathBuf::from(path)));
+    }
+    let registry = load_registry(&a.common)?;
+    let standard = a.standard.as_deref().map(|s| registry.resolve(s)).transpose()?;
+    if let (Some(p), Some(v)) = (&standard, &a.variant)
+        && !p.spec.variants.iter().any(|x| &x.name == v)
+    {
+        let names: Vec<&str> = p.spec.variants.iter().map(|x| x.name.as_str()).collect();
+        return Err(miette!("{} has no variant `{v}` (variants: {})", p.spec.key(), names.join(", ")));
+    }
+    if a.profile.is_some() && standard.is_none() {
+        return Err(miette!("--profile needs --standard"));
+    }
+    let inputs = expand(&a.inputs)?;
+    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
+        return Err(miette!("standard input (`-`) can be named only once"));
+    }
+    let limits = Limits { max_bytes: a.max_size, max_depth: a.max_depth };
+    let options = Options {
+        standard,
+        profile: a.profile.clone(),
+        variant: a.variant.clone(),
+        fail_on: match a.fail_on {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        },
+        limits,
+        zero_durations: std::env::var_os("SOURCE_DATE_EPOCH").is_some(),
+    };
+    let validator = Validator::new(registry, options);
+    let explicit_request = match &a.request {
+        Some(p) => Some(Document::read_path(p, &limits).map_err(|e| miette!("--request: {e}"))?),
+        None => None,
+    };
+    let want_sources = a.format == Format::Human || targets.iter().any(|t| t.0 == Format::Human);
+
+    let progress = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new(inputs.len() as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents ({per_sec}, eta {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().into_diagnostic()?;
+    let outcomes: Vec<(DocumentResult, Option<Arc<str>>)> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map_init(
+                || validator.session(),
+                |session, input| {
+                    let doc = match input {
+                        Input::Stdin => Document::read_limited("-".into(), std::io::stdin().lock(), &limits),
+                        Input::File(p) => Document::read_path(p, &limits),
+                    };
+                    let out = match doc {
+                        Err(e) => (read_error(input.name(), e.to_string()), None),
+                        Ok(doc) => {
+                            let paired = match (&explicit_request, input) {
+                                (Some(r), _) => Some(r.clone()),
+                                (None, Input::File(p)) => conventional_request(p).and_then(|r| Document::read_path(&r, &limits).ok()),
+                                _ => None,
+                            };
+                            let result = session.validate(&doc, paired.as_ref());
+                            let source = (want_sources && !result.findings.is_empty() && doc.bytes.len() <= 4 << 20)
+                                .then(|| Arc::<str>::from(String::from_utf8_lossy(&doc.bytes).as_ref()));
+                            (result, source)
+                        }
+                    };
+                    if let Some(pb) = &progress {
+                        pb.inc(1);
+                    }
+                    out
+                },
+            )
+            .collect()
+    });
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let mut sources = BTreeMap::new();
+    let mut results = Vec::with_capacity(outcomes.len());
+    for (r, s) in outcomes {
+        if let Some(s) = s {
+            sources.insert(r.document.name.clone(), s);
+        }
+        results.push(r);
+    }
+    let run = RunInfo {
+        started,
+        finished: report_time(),
+        argv: std::env::args().collect(),
+        seed: None,
+        fail_on: validator.options().fail_on,
+    };
+    let report = build_report(&validator, results, run);
+    let cfg = WriteCfg { color: use_color(a.color), sources };
+    for (fmt, path) in &targets {
+        let file_cfg = WriteCfg { color: false, ..cfg.clone() };
+        crate::report::write::atomic(path, |w| fmt.render(&report, &file_cfg, w))
+            .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
+    }
+    match a.format {
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            a.format.render(&report, &cfg, &mut err).into_diagnostic()?;
+        }
+        other => {
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = other.render(&report, &cfg, &mut out)
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                return Err(miette!("cannot write the report: {e}"));
+            }
+        }
+    }
+    Ok(report.exit_status())
+}

@@ -1,0 +1,48 @@
+//! The command-line interface: the only place that prints, reads the environment or exits.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+pub mod args;
+mod commands;
+
+use crate::report::model::ExitStatus;
+use crate::standard::Registry;
+use args::{Cli, Command, StandardsArgs, StandardsAction, VectorsAction};
+use clap::Parser;
+use std::path::PathBuf;
+
+/// Parses arguments, runs the command, returns the exit status.
+pub fn run() -> ExitStatus {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitStatus::UsageError } else { ExitStatus::Conformant };
+        }
+    };
+    let outcome = match cli.command {
+        Command::Validate(a) => commands::validate::run(a),
+        Command::Standards { action: StandardsAction::List { common } } => commands::standards::list(&common),
+        Command::Standards { action: StandardsAction::Show { standard, common } } => commands::standards::show(&standard, &common),
+        Command::Vectors { action: VectorsAction::Run { standard, vectors, common } } => {
+            commands::vectors::run(standard.as_deref(), vectors, &common)
+        }
+        Command::Rule { id, standard, common } => commands::standards::rule(&id, standard.as_deref(), &common),
+    };
+    match outcome {
+        Ok(status) => status,
+        Err(e) => {
+            eprintln!("{e:?}");
+            ExitStatus::UsageError
+        }
+    }
+}
+
+/// Loads the registry: built-in packages, `--standards` folders, then `KONFORM_STANDARDS`.
+pub(crate) fn load_registry(args: &StandardsArgs) -> miette::Result<Registry> {
+    let mut dirs: Vec<PathBuf> = args.standards.clone();
+    if let Some(env) = std::env::var_os("KONFORM_STANDARDS") {
+        dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+    }
+    let refs: Vec<&std::path::Path> = dirs.iter().map(PathBuf::as_path).collect();
+    Ok(Registry::load(&refs, true)?)
+}

@@ -1,0 +1,484 @@
+//! One document x one standard -> findings -> verdict.
+//!
+//! [`Validator`] holds the registry and compiles each standard at most once per run (lazily, on
+//! first use, then shared by every thread). [`Session`] is one thread's evaluation state (engine
+//! workers). Nothing here prints; the CLI renders the results.
+
+use crate::document::http::{self, HttpMessage};
+use crate::document::json::{self, JsonDoc};
+use crate::document::xml::{self, XmlDoc};
+use crate::document::{Document, InputError, Limits, Sniffed};
+use crate::engine::{self, Body, CheckInput, CompiledStandard, EngineError, Paired, RawFinding, Worker};
+use crate::report::model::{DocumentInfo, DocumentResult, ErrorKind, EvalError, Finding, Location, Verdict};
+use crate::standard::detect::{self, Detection, Probe};
+use crate::standard::manifest::{RuleSpec, Syntax};
+use crate::standard::{EngineKind, Package, Registry, Severity};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// Run-wide options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Standard chosen by the user; `None` detects from content.
+    pub standard: Option<Arc<Package>>,
+    /// Profile forced by the user.
+    pub profile: Option<String>,
+    /// Variant (default: the standard's first).
+    pub variant: Option<String>,
+    /// Lowest severity that makes a document non-conformant.
+    pub fail_on: Severity,
+    /// Input limits.
+    pub limits: Limits,
+    /// Report zero durations (reproducible reports).
+    pub zero_durations: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { standard: None, profile: None, variant: None, fail_on: Severity::Error, limits: Limits::default(), zero_durations: false }
+    }
+}
+
+/// The compiled view of the registry for one run.
+pub struct Validator {
+    registry: Registry,
+    options: Options,
+    compiled: BTreeMap<String, OnceLock<Result<Arc<CompiledStandard>, EngineError>>>,
+}
+
+impl Validator {
+    /// Prepares a run; nothing is compiled yet.
+    pub fn new(registry: Registry, options: Options) -> Validator {
+        let mut compiled: BTreeMap<String, OnceLock<_>> =
+            registry.packages().iter().map(|p| (p.spec.key(), OnceLock::new())).collect();
+        if let Some(p) = &options.standard {
+            compiled.entry(p.spec.key()).or_default();
+        }
+        Validator { registry, options, compiled }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The compiled standard (compiled on first use).
+    pub fn compiled(&self, package: &Arc<Package>) -> Result<&Arc<CompiledStandard>, EngineError> {
+        let key = package.spec.key();
+        let cell = self.compiled.get(&key).ok_or_else(|| EngineError::Catalogue {
+            standard: key.clone(),
+            message: "standard not part of this run".into(),
+        })?;
+        cell.get_or_init(|| engine::compile(package).map(Arc::new)).as_ref().map_err(Clone::clone)
+    }
+
+    /// Standards compiled so far (for the report header), sorted by key.
+    pub fn used_standards(&self) -> Vec<Arc<CompiledStandard>> {
+        self.compiled.values().filter_map(|c| c.get().and_then(|r| r.as_ref().ok()).cloned()).collect()
+    }
+
+    /// A thread's evaluation state.
+    pub fn session(&self) -> Session<'_> {
+        Session { validator: self, workers: HashMap::new(), standard: None, variant: None }
+    }
+}
+
+/// One thread's engine workers, created on first use per standard.
+pub struct Session<'v> {
+    validator: &'v Validator,
+    workers: HashMap<String, Vec<Option<Box<dyn Worker + 'v>>>>,
+    standard: Option<Arc<Package>>,
+    variant: Option<String>,
+}
+
+/// The message inside an input, decoded and parsed (or why not).
+enum Parsed<'t> {
+    Xml(XmlDoc<'t>),
+    Json(JsonDoc),
+}
+
+/// A finding on a built-in input rule.
+fn input_finding(rule: &str, message: String, line: u32, column: u32) -> RawFinding {
+    RawFinding::new(rule, message, Location { line: Some(line), column: Some(column), path: None })
+}
+
+/// The text of the message inside a document, and where it starts.
+struct Message {
+    http: Option<HttpMessage>,
+    bytes: std::ops::Range<usize>,
+    line_offset: u32,
+    syntax: Syntax,
+}
+
+/// Outcome of preparing a document: the message, or findings/error that end evaluation.
+enum Prepared {
+    Ready(Message),
+    Rejected(Vec<RawFinding>),
+    Failed(EvalError),
+}
+
+fn expected_syntax(standard: Option<&Arc<Package>>) -> Option<Syntax> {
+    let p = standard?;
+    let mut syntaxes = p.spec.profiles.iter().map(|pr| pr.format);
+    let first = syntaxes.next()?;
+    syntaxes.all(|s| s == first).then_some(first)
+}
+
+fn prepare(doc: &Document, standard: Option<&Arc<Package>>) -> Prepared {
+    let fail = |m: String| Prepared::Failed(EvalError { kind: ErrorKind::Input, message: m });
+    let sniffed = doc.sniff();
+    let (http, range, line_offset, inner) = match sniffed {
+        Sniffed::Gzip => return fail(InputError::Compressed { name: doc.name.clone(), what: "gzip" }.to_string()),
+        Sniffed::OtherCompressed(what) => return fail(InputError::Compressed { name: doc.name.clone(), what }.to_string()),
+        Sniffed::Http => match http::parse(&doc.bytes) {
+            Ok(m) => {
+                let (range, line) = m.message_range();
+                let inner = crate::document::sniff(&doc.bytes[range.clone()]);
+                (Some(m), range, line - 1, inner)
+            }
+            Err(p) => return Prepared::Rejected(vec![input_finding(http::RULE_WELL_FORMED, p.message, p.line, 1)]),
+        },
+        other => (None, 0..doc.bytes.len(), 0, other),
+    };
+    let syntax = match inner {
+        Sniffed::Json => Syntax::Json,
+        Sniffed::Xml => Syntax::Xml,
+        _ => expected_syntax(standard).unwrap_or(Syntax::Xml),
+    };
+    Prepared::Ready(Message { http, bytes: range, line_offset, syntax })
+}
+
+fn format_name(doc: &Document) -> &'static str {
+    doc.sniff().as_str()
+}
+
+impl<'v> Session<'v> {
+    /// Overrides the run's standard and variant for the following documents (vector runs).
+    pub fn force(&mut self, standard: Option<Arc<Package>>, variant: Option<String>) {
+        self.standard = standard;
+        self.variant = variant;
+    }
+
+    fn standard(&self) -> Option<&Arc<Package>> {
+        self.standard.as_ref().or(self.validator.options.standard.as_ref())
+    }
+
+    /// Validates one document (and its paired request, if any). Never panics on bad input:
+    /// every problem becomes findings or an error verdict.
+    pub fn validate(&mut self, doc: &Document, request: Option<&Document>) -> DocumentResult {
+        let start = Instant::now();
+        let opts = &self.validator.options;
+        let mut result = DocumentResult {
+            document: DocumentInfo {
+                name: doc.name.clone(),
+                sha256: Some(doc.sha256.clone()),
+                size: doc.bytes.len() as u64,
+                format: format_name(doc).to_string(),
+            },
+            standard: self.standard().map(|p| p.spec.key()),
+            profile: None,
+            variant: None,
+            request: request.map(|r| r.name.clone()),
+            verdict: Verdict::Error,
+            error: None,
+            rules_checked: Vec::new(),
+            findings: Vec::new(),
+            duration_ms: 0.0,
+        };
+        self.evaluate(doc, request, &mut result);
+        result.duration_ms = if opts.zero_durations { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 };
+        result.finish(opts.fail_on);
+        result
+    }
+
+    fn evaluate(&mut self, doc: &Document, request: Option<&Document>, result: &mut DocumentResult) {
+        let opts = &self.validator.options;
+        let msg = match prepare(doc, self.standard()) {
+            Prepared::Ready(m) => m,
+            Prepared::Rejected(raw) => return self.reject(result, raw),
+            Prepared::Failed(e) => {
+                result.error = Some(e);
+                return;
+            }
+        };
+        let bytes = &doc.bytes[msg.bytes.clone()];
+        let text_owned;
+        let parsed = match msg.syntax {
+            Syntax::Xml => {
+                result.rules_checked.extend([xml::RULE_WELL_FORMED, xml::RULE_NO_DTD, xml::RULE_ENCODING].map(String::from));
+                text_owned = match xml::decode(bytes) {
+                    Ok(t) => t,
+                    Err(p) => return self.reject(result, vec![input_finding(p.rule, p.message, p.line + msg.line_offset, p.column)]),
+                };
+                match xml::parse(&doc.name, &text_owned, &opts.limits) {
+                    Err(e) => return self.input_error(result, e),
+                    Ok(Err(p)) => return self.reject(result, vec![input_finding(p.rule, p.message, p.line + msg.line_offset, p.column)]),
+                    Ok(Ok(tree)) => Parsed::Xml(XmlDoc::new(&text_owned, tree, msg.line_offset)),
+                }
+            }
+            Syntax::Json => {
+                result.rules_checked.extend([json::RULE_WELL_FORMED, json::RULE_UNIQUE_NAMES].map(String::from));
+                text_owned = match String::from_utf8(bytes.to_vec()) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let (line, col) = crate::document::source::byte_position(bytes, e.utf8_error().valid_up_to());
+                        return self.reject(result, vec![input_finding(json::RULE_WELL_FORMED, "invalid UTF-8 byte sequence (JSON text must be UTF-8)".into(), line + msg.line_offset, col)]);
+                    }
+                };
+                match json::parse(&doc.name, &text_owned, &opts.limits, msg.line_offset) {
+                    Err(e) => return self.input_error(result, e),
+                    Ok(Err(p)) => return self.reject(result, vec![input_finding(json::RULE_WELL_FORMED, p.message, p.line, p.column)]),
+                    Ok(Ok(j)) => Parsed::Json(j),
+                }
+            }
+        };
+        if msg.http.is_some() {
+            result.rules_checked.push(http::RULE_WELL_FORMED.into());
+        }
+        let probe: &dyn Probe = match &parsed {
+            Parsed::Xml(x) => x,
+            Parsed::Json(j) => j,
+        };
+        let (package, profile) = match self.choose(probe) {
+            Ok(c) => c,
+            Err(e) => {
+                result.error = Some(e);
+                return;
+            }
+        };
+        let variant = self
+            .variant
+            .clone()
+            .or_else(|| opts.variant.clone())
+            .unwrap_or_else(|| package.spec.default_variant().to_string());
+        result.standard = Some(package.spec.key());
+        result.profile = Some(profile.clone());
+        result.variant = Some(variant.clone());
+
+        let mut raw = Vec::new();
+        if let Parsed::Json(j) = &parsed {
+            for (pointer, offset) in &j.duplicates {
+                raw.push(RawFinding::new(
+                    json::RULE_UNIQUE_NAMES,
+                    format!("member name `{}` appears more than once in its object", pointer.rsplit('/').next().unwrap_or("")),
+                    j.offset_location(*offset, pointer),
+                ));
+            }
+        }
+
+        // The paired request, parsed the same way.
+        let req_storage = request.map(|r| (r, prepare(r, self.standard())));
+        let mut req_text = String::new();
+        let mut req_range = 0..0;
+        let mut req_tree = None;
+        if let Some((r, Prepared::Ready(m))) = &req_storage {
+            if let Ok(t) = xml::decode(&r.bytes[m.bytes.clone()]) {
+                req_text = t;
+                req_range = m.bytes.clone();
+            }
+        }
+        if !req_text.is_empty() {
+            if let Ok(Ok(tree)) = xml::parse("request", &req_text, &opts.limits) {
+                req_tree = Some(XmlDoc::new(&req_text, tree, 0));
+            }
+        }
+        if let Some((r, _)) = &req_storage
+            && req_tree.is_none()
+        {
+            result.error = Some(EvalError {
+                kind: ErrorKind::Input,
+                message: format!("the paired request {} is not a well-formed XML message", r.name),
+            });
+            return;
+        }
+        let paired = match (&req_storage, &req_tree) {
+            (Some((r, _)), Some(t)) => Some(Paired { name: &r.name, body: Body::Xml(t), message_bytes: &r.bytes[req_range.clone()] }),
+            _ => None,
+        };
+
+        let compiled = match self.validator.compiled(&package) {
+            Ok(c) => c.clone(),
+            Err(e) => {
+                result.error = Some(EvalError { kind: ErrorKind::Configuration, message: e.to_string() });
+                return;
+            }
+        };
+        let body = match &parsed {
+            Parsed::Xml(x) => Body::Xml(x),
+            Parsed::Json(j) => Body::Json(j),
+        };
+        let input = CheckInput {
+            name: &doc.name,
+            body,
+            http: msg.http.as_ref(),
+            raw: &doc.bytes,
+            profile: &profile,
+            variant: &variant,
+            request: paired.as_ref(),
+        };
+        let mut engine_kinds = Vec::new();
+        let workers = match self.workers_for(&compiled) {
+            Ok(w) => w,
+            Err(e) => {
+                result.error = Some(EvalError { kind: ErrorKind::Configuration, message: e.to_string() });
+                return;
+            }
+        };
+        for (i, engine) in compiled.engines_for(&profile) {
+            engine_kinds.push(engine.kind());
+            let Some(worker) = workers.get_mut(i).and_then(|w| w.as_mut()) else { continue };
+            if let Err(e) = worker.check(&input, &mut raw) {
+                // Keep evaluating the other engines; the verdict becomes `error`.
+                result.error.get_or_insert(EvalError { kind: ErrorKind::Engine, message: e.to_string() });
+            }
+        }
+        for r in compiled.rules.values() {
+            if r.engine.iter().any(|k| engine_kinds.contains(k)) && engine::protocol::runs(r, &input) {
+                result.rules_checked.push(r.id.clone());
+            }
+        }
+        result.findings.extend(raw.into_iter().map(|f| enrich(f, &compiled.rules)));
+    }
+
+    fn workers_for(&mut self, compiled: &Arc<CompiledStandard>) -> Result<&mut Vec<Option<Box<dyn Worker + 'v>>>, EngineError> {
+        let key = compiled.package.spec.key();
+        if !self.workers.contains_key(&key) {
+            // Borrow the engines from the validator's cache, which outlives the session.
+            let stored = self.validator.compiled(&compiled.package)?;
+            let mut ws = Vec::with_capacity(stored.engine_count());
+            for e in stored.engines() {
+                ws.push(Some(e.worker()?));
+            }
+            self.workers.insert(key.clone(), ws);
+        }
+        self.workers.get_mut(&key).ok_or_else(|| EngineError::Evaluate { message: "worker cache".into() })
+    }
+
+    fn choose(&self, probe: &dyn Probe) -> Result<(Arc<Package>, String), EvalError> {
+        let opts = &self.validator.options;
+        let detection_error = |message: String| EvalError { kind: ErrorKind::Detection, message };
+        let standard = self.standard();
+        if let (Some(p), Some(profile)) = (standard, &opts.profile) {
+            let spec = p.spec.profile(profile).ok_or_else(|| {
+                let names: Vec<&str> = p.spec.profiles.iter().map(|x| x.name.as_str()).collect();
+                detection_error(format!("{} has no profile `{profile}` (profiles: {})", p.spec.key(), names.join(", ")))
+            })?;
+            detect::check_profile(spec, probe)
+                .map_err(|why| detection_error(format!("the document does not match profile {profile} of {}: {why}", p.spec.key())))?;
+            return Ok((p.clone(), profile.clone()));
+        }
+        let only;
+        let packages: &[Arc<Package>] = match standard {
+            Some(p) => {
+                only = [p.clone()];
+                &only
+            }
+            None => self.validator.registry.packages(),
+        };
+        match detect::detect(packages.iter(), probe) {
+            Detection::One(c) => Ok((c.package, c.profile)),
+            Detection::None(why) => Err(detection_error(format!(
+                "no installed standard profile matches the document{}:\n  {}",
+                if standard.is_some() { "" } else { " (name one with --standard)" },
+                if why.is_empty() { "no standards are installed".to_string() } else { why.join("\n  ") }
+            ))),
+            Detection::Several(c) => Err(detection_error(format!(
+                "several standard profiles match the document; choose one with --standard/--profile:\n  {}",
+                c.iter().map(|c| format!("{} profile {}", c.package.spec.key(), c.profile)).collect::<Vec<_>>().join("\n  ")
+            ))),
+        }
+    }
+
+    fn reject(&self, result: &mut DocumentResult, raw: Vec<RawFinding>) {
+        let builtin: BTreeMap<String, RuleSpec> = crate::standard::builtin::rules().into_iter().map(|r| (r.id.clone(), r)).collect();
+        for f in &raw {
+            result.rules_checked.push(f.rule.clone());
+        }
+        result.findings.extend(raw.into_iter().map(|f| enrich(f, &builtin)));
+    }
+
+    fn input_error(&self, result: &mut DocumentResult, e: InputError) {
+        result.error = Some(EvalError { kind: ErrorKind::Input, message: e.to_string() });
+    }
+}
+
+/// Adds level, severity and clause from the catalogue.
+fn enrich(f: RawFinding, rules: &BTreeMap<String, RuleSpec>) -> Finding {
+    match rules.get(&f.rule) {
+        Some(r) => Finding {
+            level: r.level,
+            severity: f.severity.unwrap_or(r.severity),
+            clause: r.clause.clone(),
+            engine: r.engine.first().copied().unwrap_or(EngineKind::Input),
+            rule: f.rule,
+            message: f.message,
+            location: f.location,
+            artefact: f.artefact,
+        },
+        None => Finding {
+            level: crate::standard::Level::Must,
+            severity: f.severity.unwrap_or(Severity::Error),
+            clause: "(rule missing from the catalogue)".into(),
+            engine: EngineKind::Input,
+            rule: f.rule,
+            message: f.message,
+            location: f.location,
+            artefact: f.artefact,
+        },
+    }
+}
+
+/// Assembles the report of a run from its results.
+pub fn build_report(validator: &Validator, results: Vec<DocumentResult>, run: crate::report::model::RunInfo) -> crate::report::model::Report {
+    use crate::report::model::{ArtefactInfo, FORMAT_VERSION, Report, RuleInfo, StandardInfo, Summary, ToolInfo};
+    let mut standards = Vec::new();
+    for c in validator.used_standards() {
+        let spec = &c.package.spec;
+        let key = spec.key();
+        if !results.iter().any(|r| r.standard.as_deref() == Some(key.as_str())) {
+            continue;
+        }
+        let mut used: Vec<&str> = results
+            .iter()
+            .filter(|r| r.standard.as_deref() == Some(key.as_str()))
+            .flat_map(|r| r.rules_checked.iter().map(String::as_str).chain(r.findings.iter().map(|f| f.rule.as_str())))
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let rules = used
+            .iter()
+            .filter_map(|id| c.rules.get(*id))
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                level: r.level,
+                severity: r.severity,
+                title: r.title.clone(),
+                clause: r.clause.clone(),
+                clause_url: spec.clause_url.clone(),
+            })
+            .collect();
+        standards.push(StandardInfo {
+            id: spec.id.clone(),
+            version: spec.version.to_string(),
+            title: spec.title.clone(),
+            digest: c.package.digest.clone(),
+            artefacts: spec.artefacts.iter().map(|a| ArtefactInfo { file: a.file.clone(), sha256: a.sha256.to_lowercase() }).collect(),
+            rules,
+        });
+    }
+    let summary = Summary::of(&results);
+    Report {
+        format_version: FORMAT_VERSION.into(),
+        tool: ToolInfo { name: "konform".into(), version: env!("CARGO_PKG_VERSION").into() },
+        run,
+        standards,
+        results,
+        summary,
+    }
+}

@@ -1,0 +1,332 @@
+//! The one report model every output format renders, and the verdict logic.
+//!
+//! Owns: findings, per-document results, the run summary, deterministic ordering and the mapping
+//! from results to the process exit status. Writers (`report::*`) only map fields of this model.
+
+use crate::standard::{EngineKind, Level, Severity};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Version of the JSON report format (`reports/konform-report.schema.json`).
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// Where in a document a finding points.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    /// 1-based line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based column (in characters), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// XPath (XML) or JSON Pointer (JSON) of the node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// One failed or noteworthy rule on one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: String,
+    /// Normative level of the rule.
+    pub level: Level,
+    /// Severity after the standard's overrides.
+    pub severity: Severity,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Where.
+    pub location: Location,
+    /// Clause of the standard the rule comes from.
+    pub clause: String,
+    /// Engine that reported it.
+    pub engine: EngineKind,
+    /// Artefact (file in the package) the rule comes from, for schema rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artefact: Option<String>,
+}
+
+/// Outcome for one document or run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[derive(Default)]
+pub enum Verdict {
+    /// No finding at or above the failure threshold.
+    #[default]
+    Conformant,
+    /// At least one finding at or above the threshold.
+    NonConformant,
+    /// Could not be evaluated.
+    Error,
+}
+
+impl Verdict {
+    /// kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Conformant => "conformant",
+            Verdict::NonConformant => "non-conformant",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// Why a document could not be evaluated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// The input could not be read or exceeds a safety limit.
+    Input,
+    /// No standard/profile could be chosen for it (a usage error).
+    Detection,
+    /// The standard could not be compiled (a configuration error).
+    Configuration,
+    /// An engine failed while evaluating.
+    Engine,
+}
+
+/// A per-document evaluation error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvalError {
+    /// Category, which decides the exit code.
+    pub kind: ErrorKind,
+    /// What happened.
+    pub message: String,
+}
+
+/// The document a result is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentInfo {
+    /// Path as given (or `-` for stdin).
+    pub name: String,
+    /// sha256 of the bytes read (absent if they could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+    /// Detected syntax: xml, json, http, unknown.
+    pub format: String,
+}
+
+/// Result for one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentResult {
+    /// The document.
+    pub document: DocumentInfo,
+    /// `id@version` of the standard applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub standard: Option<String>,
+    /// Profile applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// Rule variant applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// The paired request, for response rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Why it could not be evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<EvalError>,
+    /// Rule ids that were evaluated on this document (pass or fail), sorted.
+    pub rules_checked: Vec<String>,
+    /// Findings, sorted by location then rule.
+    pub findings: Vec<Finding>,
+    /// Milliseconds spent.
+    pub duration_ms: f64,
+}
+
+/// A rule of a standard as listed in the report (what SARIF/JUnit/EARL need to describe it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// Rule id.
+    pub id: String,
+    /// Level.
+    pub level: Level,
+    /// Default severity.
+    pub severity: Severity,
+    /// Title.
+    pub title: String,
+    /// Clause.
+    pub clause: String,
+    /// Link to the clause, when the package gives a base URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause_url: Option<String>,
+}
+
+/// An artefact of a standard as recorded in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArtefactInfo {
+    /// Path in the package.
+    pub file: String,
+    /// sha256.
+    pub sha256: String,
+}
+
+/// A standard used in the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandardInfo {
+    /// Id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// Digest over manifest and artefacts.
+    pub digest: String,
+    /// Artefacts with digests.
+    pub artefacts: Vec<ArtefactInfo>,
+    /// Rules that the run's results refer to.
+    pub rules: Vec<RuleInfo>,
+}
+
+/// Tool identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// `konform`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// The run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// RFC 3339 start time (from `SOURCE_DATE_EPOCH` when set).
+    pub started: String,
+    /// RFC 3339 end time.
+    pub finished: String,
+    /// Command line.
+    pub argv: Vec<String>,
+    /// Seed of generated cases, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Lowest severity that makes a document non-conformant.
+    pub fail_on: Severity,
+}
+
+/// Counts over all results.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Documents evaluated.
+    pub documents: usize,
+    /// Conformant documents.
+    pub conformant: usize,
+    /// Non-conformant documents.
+    pub non_conformant: usize,
+    /// Documents that could not be evaluated.
+    pub errors: usize,
+    /// Findings by severity.
+    pub by_severity: BTreeMap<String, usize>,
+    /// Findings by rule id.
+    pub by_rule: BTreeMap<String, usize>,
+    /// Verdict of the whole run.
+    pub verdict: Verdict,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Report format version.
+    pub format_version: String,
+    /// Tool.
+    pub tool: ToolInfo,
+    /// Run.
+    pub run: RunInfo,
+    /// Standards used.
+    pub standards: Vec<StandardInfo>,
+    /// Per-document results, in input order.
+    pub results: Vec<DocumentResult>,
+    /// Totals.
+    pub summary: Summary,
+}
+
+/// Process exit status derived from a report (stable across CLI, service and library).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// 0: everything conformant.
+    Conformant,
+    /// 1: at least one document non-conformant.
+    NonConformant,
+    /// 2: usage or configuration error.
+    UsageError,
+    /// 3: could not evaluate.
+    CouldNotEvaluate,
+}
+
+impl ExitStatus {
+    /// The numeric code.
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Conformant => 0,
+            ExitStatus::NonConformant => 1,
+            ExitStatus::UsageError => 2,
+            ExitStatus::CouldNotEvaluate => 3,
+        }
+    }
+}
+
+impl DocumentResult {
+    /// Sorts findings (location, then rule id, then message) and derives the verdict.
+    pub fn finish(&mut self, fail_on: Severity) {
+        self.findings.sort_by(|a, b| {
+            (&a.location.line, &a.location.column, &a.rule, &a.message, &a.location.path)
+                .cmp(&(&b.location.line, &b.location.column, &b.rule, &b.message, &b.location.path))
+        });
+        self.findings.dedup();
+        self.rules_checked.sort();
+        self.rules_checked.dedup();
+        self.verdict = if self.error.is_some() {
+            Verdict::Error
+        } else if self.findings.iter().any(|f| f.severity >= fail_on) {
+            Verdict::NonConformant
+        } else {
+            Verdict::Conformant
+        };
+    }
+}
+
+impl Summary {
+    /// Totals over results.
+    pub fn of(results: &[DocumentResult]) -> Summary {
+        let mut s = Summary { documents: results.len(), verdict: Verdict::Conformant, ..Summary::default() };
+        for r in results {
+            match r.verdict {
+                Verdict::Conformant => s.conformant += 1,
+                Verdict::NonConformant => s.non_conformant += 1,
+                Verdict::Error => s.errors += 1,
+            }
+            for f in &r.findings {
+                *s.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+                *s.by_rule.entry(f.rule.clone()).or_default() += 1;
+            }
+        }
+        s.verdict = if s.errors > 0 {
+            Verdict::Error
+        } else if s.non_conformant > 0 {
+            Verdict::NonConformant
+        } else {
+            Verdict::Conformant
+        };
+        s
+    }
+}
+
+impl Report {
+    /// The exit status: a usage/configuration error wins over could-not-evaluate, which wins
+    /// over non-conformant.
+    pub fn exit_status(&self) -> ExitStatus {
+        let kinds = || self.results.iter().filter_map(|r| r.error.as_ref().map(|e| e.kind));
+        if kinds().any(|k| matches!(k, ErrorKind::Detection | ErrorKind::Configuration)) {
+            ExitStatus::UsageError
+        } else if kinds().next().is_some() {
+            ExitStatus::CouldNotEvaluate
+        } else if self.summary.non_conformant > 0 {
+            ExitStatus::NonConformant
+        } else {
+            ExitStatus::Conformant
+        }
+    }
+}

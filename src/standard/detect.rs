@@ -1,0 +1,125 @@
+//! Content-based detection: which standard and profile a document belongs to.
+//!
+//! Works on the [`Probe`] trait so that it needs nothing from the document module; zero or
+//! several matches are reported with the reason each candidate did or did not match.
+
+use super::manifest::{MatchSpec, ProfileSpec, Syntax};
+use super::package::Package;
+use std::sync::Arc;
+
+/// What detection may ask of a document.
+pub trait Probe {
+    /// The document's syntax.
+    fn syntax(&self) -> Syntax;
+    /// Root element as (namespace, local name); `None` for JSON.
+    fn root(&self) -> Option<(String, String)>;
+    /// The first node selected by `path`: (local name, text). XML: child steps of Clark names or
+    /// `*`; JSON: a JSON Pointer (local name is the last token).
+    fn select(&self, path: &str) -> Option<(String, String)>;
+}
+
+/// A (standard, profile) pair that matched.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The package.
+    pub package: Arc<Package>,
+    /// The matching profile's name.
+    pub profile: String,
+}
+
+/// Outcome of detection.
+#[derive(Debug)]
+pub enum Detection {
+    /// Exactly one match.
+    One(Candidate),
+    /// No profile matched; each entry explains why a near candidate failed.
+    None(Vec<String>),
+    /// Several matched.
+    Several(Vec<Candidate>),
+}
+
+/// Checks one profile's match against a document; `Err` says why not.
+pub fn check_profile(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), String> {
+    if profile.format != doc.syntax() {
+        return Err(format!("expects {:?}, document is {:?}", profile.format, doc.syntax()).to_lowercase());
+    }
+    check_match(&profile.matcher, doc)
+}
+
+fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
+    if let Some(root) = &m.root {
+        let actual = doc.root().map(|(ns, l)| if ns.is_empty() { l } else { format!("{{{ns}}}{l}") });
+        if actual.as_deref() != Some(root.as_str()) {
+            return Err(format!("root element is {}, expected {root}", actual.unwrap_or_else(|| "none".into())));
+        }
+    }
+    for p in &m.exists {
+        if doc.select(p).is_none() {
+            return Err(format!("{p} is missing"));
+        }
+    }
+    for p in &m.absent {
+        if doc.select(p).is_some() {
+            return Err(format!("{p} is present"));
+        }
+    }
+    for t in &m.values {
+        let Some((name, text)) = doc.select(&t.path) else {
+            return Err(format!("{} is missing", t.path));
+        };
+        let text = text.trim();
+        if let Some(e) = &t.equals
+            && text != e
+        {
+            return Err(format!("{} is `{text}`, expected `{e}`", t.path));
+        }
+        if let Some(s) = &t.starts_with
+            && !text.starts_with(s.as_str())
+        {
+            return Err(format!("{} is `{text}`, expected it to start with `{s}`", t.path));
+        }
+        if let Some(r) = &t.matches
+            && !regex_is_match(r, text)?
+        {
+            return Err(format!("{} is `{text}`, which does not match /{r}/", t.path));
+        }
+        if let Some(r) = &t.name_matches
+            && !regex_is_match(r, &name)?
+        {
+            return Err(format!("{} is named `{name}`, which does not match /{r}/", t.path));
+        }
+        if let Some(r) = &t.name_not_matches
+            && regex_is_match(r, &name)?
+        {
+            return Err(format!("{} is named `{name}`, which matches /{r}/", t.path));
+        }
+    }
+    Ok(())
+}
+
+fn regex_is_match(pattern: &str, text: &str) -> Result<bool, String> {
+    let re = regex::Regex::new(pattern).map_err(|e| format!("invalid regex /{pattern}/ in package: {e}"))?;
+    Ok(re.is_match(text))
+}
+
+/// Tries every profile of every package.
+pub fn detect<'a>(packages: impl IntoIterator<Item = &'a Arc<Package>>, doc: &dyn Probe) -> Detection {
+    let mut hits = Vec::new();
+    let mut misses = Vec::new();
+    for pkg in packages {
+        if pkg.spec.status.state == super::manifest::State::Draft {
+            continue;
+        }
+        for profile in &pkg.spec.profiles {
+            match check_profile(profile, doc) {
+                Ok(()) => hits.push(Candidate { package: pkg.clone(), profile: profile.name.clone() }),
+                Err(why) => misses.push(format!("{} profile {}: {why}", pkg.spec.key(), profile.name)),
+            }
+        }
+    }
+    match hits.len() {
+        0 => Detection::None(misses),
+        1 => Detection::One(hits.remove(0)),
+        _ => Detection::Several(hits),
+    }
+}

@@ -1,0 +1,405 @@
+//! The typed form of `standard.toml` (see `docs/standard-format.md`).
+//!
+//! Owns deserialization and the checks that need nothing but the manifest itself. It does not
+//! read artefacts (that is [`super::package`]) and knows nothing about engines.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One standard version as declared in `standard.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandardSpec {
+    /// Stable identifier, e.g. `xroad-soap`.
+    pub id: String,
+    /// Semantic version of the standard.
+    pub version: semver::Version,
+    /// Human title.
+    pub title: String,
+    /// Who publishes the standard.
+    #[serde(default)]
+    pub publisher: String,
+    /// Where the specification text lives.
+    #[serde(default)]
+    pub spec_url: Option<String>,
+    /// Base URL for clause links.
+    #[serde(default)]
+    pub clause_url: Option<String>,
+    /// Lifecycle of this version.
+    #[serde(default)]
+    pub status: Status,
+    /// Named rule variants; the first is the default.
+    #[serde(default)]
+    pub variants: Vec<VariantSpec>,
+    /// Files the standard is made of.
+    #[serde(default)]
+    pub artefacts: Vec<ArtefactSpec>,
+    /// Absolute schema locations mapped to files inside the package.
+    #[serde(default)]
+    pub catalog: BTreeMap<String, String>,
+    /// Kinds of message in the standard.
+    #[serde(default)]
+    pub profiles: Vec<ProfileSpec>,
+    /// The rule catalogue.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+}
+
+/// Lifecycle state of a standard version.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Status {
+    /// draft, active or deprecated.
+    #[serde(default)]
+    pub state: State,
+    /// First day the version is in force.
+    #[serde(default)]
+    pub valid_from: Option<toml::value::Datetime>,
+    /// Last day the version is in force.
+    #[serde(default)]
+    pub valid_until: Option<toml::value::Datetime>,
+    /// The `id@version` that replaces this one.
+    #[serde(default)]
+    pub replaced_by: Option<String>,
+}
+
+/// Lifecycle state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Published for comment; never picked by `latest`.
+    Draft,
+    /// In force.
+    #[default]
+    Active,
+    /// Superseded; used only when named exactly.
+    Deprecated,
+}
+
+/// A named variant of the rules (e.g. `strict` spec text vs `runtime` behaviour).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantSpec {
+    /// Name used on the command line and in reports.
+    pub name: String,
+    /// Human description.
+    #[serde(default)]
+    pub title: String,
+}
+
+/// One artefact file, pinned by digest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtefactSpec {
+    /// Name profiles use to refer to it.
+    pub name: String,
+    /// Path inside the package.
+    pub file: String,
+    /// Expected sha256, lower-case hex.
+    pub sha256: String,
+    /// What the artefact is.
+    pub kind: ArtefactKind,
+    /// Where it is published.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// Kinds of artefact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArtefactKind {
+    /// W3C XML Schema.
+    Xsd,
+    /// ISO Schematron.
+    Schematron,
+    /// JSON Schema.
+    Jsonschema,
+    /// OpenAPI description.
+    Openapi,
+    /// WSDL 1.1.
+    Wsdl,
+    /// Code list.
+    Codelist,
+}
+
+/// Message syntax of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Syntax {
+    /// XML documents.
+    Xml,
+    /// JSON documents.
+    Json,
+}
+
+/// One kind of message within a standard.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    /// Profile name, e.g. `request`.
+    pub name: String,
+    /// Human title.
+    #[serde(default)]
+    pub title: String,
+    /// Message syntax.
+    pub format: Syntax,
+    /// Artefacts whose engines run for this profile.
+    #[serde(default)]
+    pub artefacts: Vec<String>,
+    /// How the profile is recognised from content.
+    #[serde(rename = "match", default)]
+    pub matcher: MatchSpec,
+}
+
+/// Content test recognising a profile.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchSpec {
+    /// Root element in Clark notation (`{ns}local`).
+    #[serde(default)]
+    pub root: Option<String>,
+    /// Paths that must select an element (XML) or value (JSON Pointer).
+    #[serde(default)]
+    pub exists: Vec<String>,
+    /// Paths that must select nothing.
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// Value tests.
+    #[serde(default)]
+    pub values: Vec<ValueTest>,
+}
+
+/// A test on the first node selected by a path.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueTest {
+    /// Child steps from the root (XML) or a JSON Pointer.
+    pub path: String,
+    /// Text equals.
+    #[serde(default)]
+    pub equals: Option<String>,
+    /// Text starts with.
+    #[serde(default)]
+    pub starts_with: Option<String>,
+    /// Text matches the regex.
+    #[serde(default)]
+    pub matches: Option<String>,
+    /// Local name of the selected element matches the regex.
+    #[serde(default)]
+    pub name_matches: Option<String>,
+    /// Local name of the selected element does not match the regex.
+    #[serde(default)]
+    pub name_not_matches: Option<String>,
+}
+
+/// Normative level of a rule, as the standard words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub enum Level {
+    /// MUST / SHALL / REQUIRED.
+    #[serde(rename = "MUST")]
+    Must,
+    /// MUST NOT / SHALL NOT.
+    #[serde(rename = "MUST NOT")]
+    MustNot,
+    /// SHOULD / RECOMMENDED.
+    #[serde(rename = "SHOULD")]
+    Should,
+    /// SHOULD NOT / NOT RECOMMENDED.
+    #[serde(rename = "SHOULD NOT")]
+    ShouldNot,
+    /// MAY / OPTIONAL.
+    #[serde(rename = "MAY")]
+    May,
+    /// Informative.
+    #[serde(rename = "INFO")]
+    Info,
+}
+
+impl Level {
+    /// The keyword as written in specifications.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Must => "MUST",
+            Level::MustNot => "MUST NOT",
+            Level::Should => "SHOULD",
+            Level::ShouldNot => "SHOULD NOT",
+            Level::May => "MAY",
+            Level::Info => "INFO",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Should be fixed; does not make a document non-conformant by default.
+    Warning,
+    /// Makes the document non-conformant.
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Engines that evaluate rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EngineKind {
+    /// W3C XML Schema (libxml2).
+    Xsd,
+    /// ISO Schematron.
+    Schematron,
+    /// JSON Schema.
+    Jsonschema,
+    /// Rules written in Rust.
+    Protocol,
+    /// Checks konform applies to every document (well-formedness, safety).
+    Input,
+}
+
+/// What a rule needs to be evaluated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleInput {
+    /// The message itself.
+    #[default]
+    Message,
+    /// The HTTP/MIME capture around the message.
+    Http,
+    /// A request/response pair.
+    Pair,
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id, public API.
+    pub id: String,
+    /// Normative level.
+    pub level: Level,
+    /// Default severity.
+    pub severity: Severity,
+    /// Short title.
+    pub title: String,
+    /// Clause of the standard the rule comes from.
+    pub clause: String,
+    /// Engines that evaluate it.
+    #[serde(deserialize_with = "one_or_many")]
+    pub engine: Vec<EngineKind>,
+    /// Profiles it applies to (empty: all).
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Variants it applies to (empty: all).
+    #[serde(default)]
+    pub variants: Vec<String>,
+    /// What it needs.
+    #[serde(default)]
+    pub input: RuleInput,
+    /// For XSD rules: XSD errors at or inside this element belong to this rule.
+    #[serde(default)]
+    pub xsd_scope: Option<String>,
+    /// Longer explanation.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+impl RuleSpec {
+    /// Whether the rule applies to a profile and variant.
+    pub fn applies(&self, profile: &str, variant: &str) -> bool {
+        (self.profiles.is_empty() || self.profiles.iter().any(|p| p == profile))
+            && (self.variants.is_empty() || self.variants.iter().any(|v| v == variant))
+    }
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<EngineKind>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(EngineKind),
+        Many(Vec<EngineKind>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(e) => vec![e],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+impl StandardSpec {
+    /// `id@version`.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+
+    /// The default variant name (`default` when the package declares none).
+    pub fn default_variant(&self) -> &str {
+        self.variants.first().map_or("default", |v| v.name.as_str())
+    }
+
+    /// Looks a rule up by id.
+    pub fn rule(&self, id: &str) -> Option<&RuleSpec> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Looks a profile up by name.
+    pub fn profile(&self, name: &str) -> Option<&ProfileSpec> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// Checks that need only the manifest: unique names, references that resolve.
+    pub fn check_consistency(&self) -> Result<(), String> {
+        let id_ok = !self.id.is_empty()
+            && self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !id_ok {
+            return Err(format!("id `{}` must be lower-case letters, digits and `-`", self.id));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &self.rules {
+            if !seen.insert(r.id.as_str()) {
+                return Err(format!("rule `{}` is declared twice", r.id));
+            }
+            for p in &r.profiles {
+                if self.profile(p).is_none() {
+                    return Err(format!("rule `{}` names unknown profile `{p}`", r.id));
+                }
+            }
+            for v in &r.variants {
+                if !self.variants.iter().any(|x| &x.name == v) {
+                    return Err(format!("rule `{}` names unknown variant `{v}`", r.id));
+                }
+            }
+            if r.engine.is_empty() {
+                return Err(format!("rule `{}` names no engine", r.id));
+            }
+        }
+        let mut names = std::collections::BTreeSet::new();
+        for a in &self.artefacts {
+            if !names.insert(a.name.as_str()) {
+                return Err(format!("artefact `{}` is declared twice", a.name));
+            }
+        }
+        let mut pnames = std::collections::BTreeSet::new();
+        for p in &self.profiles {
+            if !pnames.insert(p.name.as_str()) {
+                return Err(format!("profile `{}` is declared twice", p.name));
+            }
+            for a in &p.artefacts {
+                if !names.contains(a.as_str()) {
+                    return Err(format!("profile `{}` names unknown artefact `{a}`", p.name));
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,191 @@
+//! The set of installed standards and `id@version` resolution.
+//!
+//! Sources, in order: packages embedded in the binary, then each `--standards DIR` (and
+//! `KONFORM_STANDARDS`, resolved by the CLI). A folder package replaces an embedded package of
+//! the same `id@version` (so a user can pin a local copy); two folders defining the same
+//! `id@version` are an error.
+
+use super::manifest::State;
+use super::package::{DirSource, EmbeddedSource, Origin, Package};
+use super::LoadError;
+use std::path::Path;
+use std::sync::Arc;
+
+static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/standards");
+
+/// All installed standards, sorted by id then version.
+#[derive(Debug, Default)]
+pub struct Registry {
+    packages: Vec<Arc<Package>>,
+}
+
+/// A parsed `id[@version]` selector.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// Latest active version.
+    Latest(String),
+    /// Latest active version within a semver requirement (`id@1`, `id@1.2`).
+    Req(String, semver::VersionReq),
+    /// Exactly this version (`id@=1.2.3` or `id@1.2.3`), whatever its state.
+    Exact(String, semver::Version),
+}
+
+impl Selector {
+    /// Parses `id`, `id@latest`, `id@1`, `id@1.2`, `id@1.2.3`, `id@=1.2.3`.
+    pub fn parse(s: &str) -> Result<Selector, LoadError> {
+        let bad = || LoadError::Selector(s.to_string());
+        let (id, ver) = match s.split_once('@') {
+            None => return if s.is_empty() { Err(bad()) } else { Ok(Selector::Latest(s.into())) },
+            Some((id, v)) => (id.to_string(), v.trim()),
+        };
+        if id.is_empty() {
+            return Err(bad());
+        }
+        if ver == "latest" {
+            return Ok(Selector::Latest(id));
+        }
+        let exact = ver.strip_prefix('=').unwrap_or(ver);
+        if let Ok(v) = semver::Version::parse(exact) {
+            return Ok(Selector::Exact(id, v));
+        }
+        if ver.starts_with('=') || ver.is_empty() || !ver.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            return Err(bad());
+        }
+        let req = semver::VersionReq::parse(&format!("={ver}")).map_err(|_| bad())?;
+        Ok(Selector::Req(id, req))
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Selector::Latest(id) | Selector::Req(id, _) | Selector::Exact(id, _) => id,
+        }
+    }
+}
+
+impl Registry {
+    /// The embedded packages plus those found under `dirs` (each a package folder, a folder of
+    /// `<id>/<version>/` packages, or a folder of `<version>/` packages).
+    pub fn load(dirs: &[&Path], include_embedded: bool) -> Result<Registry, LoadError> {
+        let mut reg = Registry::default();
+        if include_embedded {
+            for id_dir in EMBEDDED.dirs() {
+                for ver_dir in id_dir.dirs() {
+                    if ver_dir.get_file(ver_dir.path().join("standard.toml")).is_some() {
+                        reg.insert(Package::load(&EmbeddedSource(ver_dir))?)?;
+                    }
+                }
+            }
+        }
+        for dir in dirs {
+            let mut found = Vec::new();
+            find_packages(dir, 0, &mut found)?;
+            if found.is_empty() {
+                return Err(LoadError::Io {
+                    path: dir.display().to_string(),
+                    reason: "no standard.toml found in it (or two levels below)".into(),
+                });
+            }
+            for p in found {
+                reg.insert(Package::load(&DirSource(p))?)?;
+            }
+        }
+        reg.packages.sort_by(|a, b| (&a.spec.id, &a.spec.version).cmp(&(&b.spec.id, &b.spec.version)));
+        Ok(reg)
+    }
+
+    fn insert(&mut self, pkg: Package) -> Result<(), LoadError> {
+        let key = pkg.spec.key();
+        if let Some(i) = self.packages.iter().position(|p| p.spec.key() == key) {
+            let old = &self.packages[i];
+            if old.origin == Origin::Embedded {
+                self.packages[i] = Arc::new(pkg);
+                return Ok(());
+            }
+            return Err(LoadError::Duplicate { key, first: old.origin.to_string(), second: pkg.origin.to_string() });
+        }
+        self.packages.push(Arc::new(pkg));
+        Ok(())
+    }
+
+    /// Every installed package.
+    pub fn packages(&self) -> &[Arc<Package>] {
+        &self.packages
+    }
+
+    /// Resolves a selector string.
+    pub fn resolve(&self, selector: &str) -> Result<Arc<Package>, LoadError> {
+        let sel = Selector::parse(selector)?;
+        let same_id: Vec<&Arc<Package>> = self.packages.iter().filter(|p| p.spec.id == sel.id()).collect();
+        let pick = match &sel {
+            Selector::Exact(_, v) => same_id.iter().find(|p| &p.spec.version == v).copied(),
+            Selector::Latest(_) => same_id.iter().rev().find(|p| p.spec.status.state == State::Active).copied(),
+            Selector::Req(_, req) => same_id
+                .iter()
+                .rev()
+                .find(|p| p.spec.status.state == State::Active && req.matches(&p.spec.version))
+                .copied(),
+        };
+        pick.cloned().ok_or_else(|| LoadError::Unknown {
+            requested: selector.to_string(),
+            available: self.describe_available(sel.id()),
+        })
+    }
+
+    fn describe_available(&self, id: &str) -> Option<String> {
+        let same: Vec<String> = self
+            .packages
+            .iter()
+            .filter(|p| p.spec.id == id)
+            .map(|p| format!("{} ({:?})", p.spec.key(), p.spec.status.state).to_lowercase())
+            .collect();
+        if !same.is_empty() {
+            return Some(format!("installed versions of {id}: {}", same.join(", ")));
+        }
+        let all: Vec<String> = self.packages.iter().map(|p| p.spec.key()).collect();
+        if all.is_empty() {
+            Some("no standards are installed; add some with --standards DIR".into())
+        } else {
+            Some(format!("installed standards: {}", all.join(", ")))
+        }
+    }
+}
+
+fn find_packages(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) -> Result<(), LoadError> {
+    if dir.join("standard.toml").is_file() {
+        out.push(dir.to_path_buf());
+        return Ok(());
+    }
+    if depth >= 2 {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| LoadError::Io { path: dir.display().to_string(), reason: e.to_string() })?;
+    let mut subdirs: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    subdirs.sort();
+    for sub in subdirs {
+        find_packages(&sub, depth + 1, out)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_parse() {
+        assert_eq!(Selector::parse("x").unwrap(), Selector::Latest("x".into()));
+        assert_eq!(Selector::parse("x@latest").unwrap(), Selector::Latest("x".into()));
+        assert!(matches!(Selector::parse("x@=1.2.3").unwrap(), Selector::Exact(_, v) if v == semver::Version::new(1,2,3)));
+        assert!(matches!(Selector::parse("x@1.2.3").unwrap(), Selector::Exact(..)));
+        let Selector::Req(_, r) = Selector::parse("x@1.2").unwrap() else { panic!() };
+        assert!(r.matches(&semver::Version::new(1, 2, 9)));
+        assert!(!r.matches(&semver::Version::new(1, 3, 0)));
+        let Selector::Req(_, r) = Selector::parse("x@1").unwrap() else { panic!() };
+        assert!(r.matches(&semver::Version::new(1, 9, 0)));
+        assert!(!r.matches(&semver::Version::new(2, 0, 0)));
+        for bad in ["", "@1", "x@", "x@=1.2", "x@>1", "x@abc"] {
+            assert!(Selector::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
