@@ -323,6 +323,7 @@ impl<'v> Session<'v> {
             request: paired.as_ref(),
         };
         let mut engine_kinds = Vec::new();
+        let mut kinds = vec![EngineKind::Input; raw.len()];
         let workers = match self.workers_for(&compiled) {
             Ok(w) => w,
             Err(e) => {
@@ -333,7 +334,11 @@ impl<'v> Session<'v> {
         for (i, engine) in compiled.engines_for(&profile) {
             engine_kinds.push(engine.kind());
             let Some(worker) = workers.get_mut(i).and_then(|w| w.as_mut()) else { continue };
-            if let Err(e) = worker.check(&input, &mut raw) {
+            let before = raw.len();
+            let outcome = worker.check(&input, &mut raw);
+            kinds.resize(before, EngineKind::Input);
+            kinds.resize(raw.len(), engine.kind());
+            if let Err(e) = outcome {
                 // Keep evaluating the other engines; the verdict becomes `error`.
                 result.error.get_or_insert(EvalError { kind: ErrorKind::Engine, message: e.to_string() });
             }
@@ -343,7 +348,8 @@ impl<'v> Session<'v> {
                 result.rules_checked.push(r.id.clone());
             }
         }
-        result.findings.extend(raw.into_iter().map(|f| enrich(f, &compiled.rules)));
+        kinds.resize(raw.len(), EngineKind::Input);
+        result.findings.extend(raw.into_iter().zip(kinds).map(|(f, k)| enrich(f, k, &compiled.rules)));
     }
 
     fn workers_for(&mut self, compiled: &Arc<CompiledStandard>) -> Result<&mut Vec<Option<Box<dyn Worker + 'v>>>, EngineError> {
@@ -400,7 +406,7 @@ impl<'v> Session<'v> {
         for f in &raw {
             result.rules_checked.push(f.rule.clone());
         }
-        result.findings.extend(raw.into_iter().map(|f| enrich(f, &builtin)));
+        result.findings.extend(raw.into_iter().map(|f| enrich(f, EngineKind::Input, &builtin)));
     }
 
     fn input_error(&self, result: &mut DocumentResult, e: InputError) {
@@ -409,13 +415,13 @@ impl<'v> Session<'v> {
 }
 
 /// Adds level, severity and clause from the catalogue.
-fn enrich(f: RawFinding, rules: &BTreeMap<String, RuleSpec>) -> Finding {
+fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>) -> Finding {
     match rules.get(&f.rule) {
         Some(r) => Finding {
             level: r.level,
             severity: f.severity.unwrap_or(r.severity),
             clause: r.clause.clone(),
-            engine: r.engine.first().copied().unwrap_or(EngineKind::Input),
+            engine,
             rule: f.rule,
             message: f.message,
             location: f.location,
@@ -425,7 +431,7 @@ fn enrich(f: RawFinding, rules: &BTreeMap<String, RuleSpec>) -> Finding {
             level: crate::standard::Level::Must,
             severity: f.severity.unwrap_or(Severity::Error),
             clause: "(rule missing from the catalogue)".into(),
-            engine: EngineKind::Input,
+            engine,
             rule: f.rule,
             message: f.message,
             location: f.location,

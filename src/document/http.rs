@@ -315,7 +315,7 @@ mod tests {
         assert_eq!(m.parts.len(), 2);
         let (r, line) = m.message_range();
         assert_eq!(&cap[r], b"<a/>");
-        assert_eq!(line, 7);
+        assert_eq!(line, 8);
     }
 
     #[test]

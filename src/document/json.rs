@@ -252,7 +252,7 @@ mod tests {
         let text = "{\n  \"a\": [1, {\"b/c\": true}],\n  \"a\": 2\n}";
         let doc = parse("t", text, &Limits::default(), 0).unwrap().unwrap();
         let loc = doc.location("/a/1/b~1c");
-        assert_eq!((loc.line, loc.column), (Some(2), Some(22)));
+        assert_eq!((loc.line, loc.column), (Some(2), Some(20)));
         assert_eq!(doc.duplicates.len(), 1);
         assert_eq!(doc.duplicates[0].0, "/a");
         assert_eq!(doc.location("/zz").line, Some(1));

@@ -88,7 +88,9 @@ pub fn parse<'a>(name: &str, text: &'a str, limits: &Limits) -> Result<Result<ro
     let tree = match roxmltree::Document::parse_with_options(text, opts) {
         Ok(t) => t,
         Err(e) => {
-            let pos = e.pos();
+            // Errors about a document that ends too early carry no position: point at its end.
+            let at_end = matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream);
+            let pos = if at_end { end_position(text) } else { e.pos() };
             let rule = if matches!(e, roxmltree::Error::DtdDetected) { RULE_NO_DTD } else { RULE_WELL_FORMED };
             let message = match e {
                 roxmltree::Error::DtdDetected => {
@@ -101,6 +103,11 @@ pub fn parse<'a>(name: &str, text: &'a str, limits: &Limits) -> Result<Result<ro
     };
     check_depth(name, &tree, limits)?;
     Ok(Ok(tree))
+}
+
+fn end_position(text: &str) -> roxmltree::TextPos {
+    let (line, column) = super::source::LineIndex::new(text).position(text, text.len());
+    roxmltree::TextPos::new(line, column)
 }
 
 fn check_depth(name: &str, tree: &roxmltree::Document<'_>, limits: &Limits) -> Result<(), InputError> {

@@ -1,0 +1,92 @@
+//! xroad-soap@4.0.0 end to end: the specification's own examples, vectors, pairing, schema safety.
+
+use super::*;
+
+fn corpus(shared: &Path, name: &str) -> PathBuf {
+    shared.join("corpora/xroad-protocol/extracted-from-docs/pr-mess").join(name)
+}
+
+#[test]
+fn specification_examples_give_the_intended_outcome() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    let cases = [
+        ("12_E-1-Request.xml", "request", "conformant"),
+        ("13_E-2-Response.xml", "response", "conformant"),
+        ("10_D-1-Technical.xml", "fault", "conformant"),
+    ];
+    for (file, profile, verdict) in cases {
+        let path = corpus(&shared, file);
+        let (code, out, err) = run(konform(d.path()).args(["validate", "--format", "json"]).arg(&path));
+        let r = checked_report(&out);
+        assert_eq!(r["results"][0]["standard"], "xroad-soap@4.0.0", "{file}: {err}");
+        assert_eq!(r["results"][0]["profile"], profile, "{file}");
+        assert_eq!(r["results"][0]["verdict"], verdict, "{file}: {out}");
+        assert_eq!(code, 0, "{file}");
+    }
+    // The response paired with the request: headers copied in order (XRD-SOAP-010 checked).
+    let (code, out, _) = run(konform(d.path())
+        .args(["validate", "--format", "json", "--request"])
+        .arg(corpus(&shared, "12_E-1-Request.xml"))
+        .arg(corpus(&shared, "13_E-2-Response.xml")));
+    assert_eq!(code, 0, "{out}");
+    let r = checked_report(&out);
+    assert!(r["results"][0]["rules_checked"].as_array().expect("list").iter().any(|x| x == "XRD-SOAP-010"));
+}
+
+#[test]
+fn shipped_vectors_all_agree() {
+    let d = tmp();
+    let (code, out, err) = run(konform(d.path()).args(["vectors", "run", "--standard", "xroad-soap@4.0.0"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn schema_import_outside_the_package_is_a_configuration_error_without_a_connection() {
+    use sha2::{Digest, Sha256};
+    let wire = Tripwire::new();
+    let d = tmp();
+    let pkg = d.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    let xsd = format!(
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:a\"><xs:import namespace=\"urn:b\" schemaLocation=\"http://127.0.0.1:{}/b.xsd\"/><xs:element name=\"a\"/></xs:schema>",
+        wire.port
+    );
+    std::fs::write(pkg.join("a.xsd"), &xsd).expect("write");
+    let digest = hex::encode(Sha256::digest(xsd.as_bytes()));
+    std::fs::write(
+        pkg.join("standard.toml"),
+        format!("id = \"imp\"\nversion = \"1.0.0\"\ntitle = \"t\"\n[[artefacts]]\nname = \"a\"\nfile = \"a.xsd\"\nsha256 = \"{digest}\"\nkind = \"xsd\"\n[[profiles]]\nname = \"p\"\nformat = \"xml\"\nartefacts = [\"a\"]\n[profiles.match]\nroot = \"{{urn:a}}a\"\n[[rules]]\nid = \"I-1\"\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = \"t\"\nclause = \"§1\"\nengine = \"xsd\"\n"),
+    )
+    .expect("write");
+    std::fs::write(d.path().join("a.xml"), "<a xmlns=\"urn:a\"/>").expect("write");
+    let (code, out, err) = run(konform(d.path()).args(["validate", "--standards", "pkg", "--format", "json", "a.xml"]));
+    assert_eq!(code, 2, "{out}{err}");
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["error"]["kind"], "configuration");
+    assert!(r["results"][0]["error"]["message"].as_str().unwrap_or("").contains("does not resolve inside the package"));
+    assert!(!wire.tripped(), "libxml2 fetched a schema import");
+}
+
+#[test]
+fn detection_without_a_match_names_the_candidates() {
+    let d = tmp();
+    std::fs::write(d.path().join("a.xml"), "<invoice xmlns=\"urn:x\"/>").expect("write");
+    let (code, out, _) = run(konform(d.path()).args(["validate", "--format", "json", "a.xml"]));
+    assert_eq!(code, 2);
+    let r = checked_report(&out);
+    let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("xroad-soap@4.0.0 profile request: root element is {urn:x}invoice"), "{msg}");
+}
+
+#[test]
+fn standards_show_prints_the_catalogue() {
+    let d = tmp();
+    let (code, out, _) = run(konform(d.path()).args(["standards", "show", "xroad-soap"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("XRD-SOAP-010") && out.contains("PR-MESS"), "{out}");
+    let (code, out, _) = run(konform(d.path()).args(["rule", "XRD-SOAP-001"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("## What it checks"), "{out}");
+}
