@@ -8,8 +8,12 @@ use crate::document::http::{self, HttpMessage};
 use crate::document::json::{self, JsonDoc};
 use crate::document::xml::{self, XmlDoc};
 use crate::document::{Document, InputError, Limits, Sniffed};
-use crate::engine::{self, Body, CheckInput, CompiledStandard, EngineError, Paired, RawFinding, Worker};
-use crate::report::model::{DocumentInfo, DocumentResult, ErrorKind, EvalError, Finding, Location, Verdict};
+use crate::engine::{
+    self, Body, CheckInput, CompiledStandard, EngineError, Paired, RawFinding, Worker,
+};
+use crate::report::model::{
+    DocumentInfo, DocumentResult, ErrorKind, EvalError, Finding, Location, Verdict,
+};
 use crate::standard::detect::{self, Detection, Probe};
 use crate::standard::manifest::{RuleSpec, Syntax};
 use crate::standard::{EngineKind, Package, Registry, Severity};
@@ -36,7 +40,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { standard: None, profile: None, variant: None, fail_on: Severity::Error, limits: Limits::default(), zero_durations: false }
+        Options {
+            standard: None,
+            profile: None,
+            variant: None,
+            fail_on: Severity::Error,
+            limits: Limits::default(),
+            zero_durations: false,
+        }
     }
 }
 
@@ -50,12 +61,19 @@ pub struct Validator {
 impl Validator {
     /// Prepares a run; nothing is compiled yet.
     pub fn new(registry: Registry, options: Options) -> Validator {
-        let mut compiled: BTreeMap<String, OnceLock<_>> =
-            registry.packages().iter().map(|p| (p.spec.key(), OnceLock::new())).collect();
+        let mut compiled: BTreeMap<String, OnceLock<_>> = registry
+            .packages()
+            .iter()
+            .map(|p| (p.spec.key(), OnceLock::new()))
+            .collect();
         if let Some(p) = &options.standard {
             compiled.entry(p.spec.key()).or_default();
         }
-        Validator { registry, options, compiled }
+        Validator {
+            registry,
+            options,
+            compiled,
+        }
     }
 
     /// The options.
@@ -71,21 +89,34 @@ impl Validator {
     /// The compiled standard (compiled on first use).
     pub fn compiled(&self, package: &Arc<Package>) -> Result<&Arc<CompiledStandard>, EngineError> {
         let key = package.spec.key();
-        let cell = self.compiled.get(&key).ok_or_else(|| EngineError::Catalogue {
-            standard: key.clone(),
-            message: "standard not part of this run".into(),
-        })?;
-        cell.get_or_init(|| engine::compile(package).map(Arc::new)).as_ref().map_err(Clone::clone)
+        let cell = self
+            .compiled
+            .get(&key)
+            .ok_or_else(|| EngineError::Catalogue {
+                standard: key.clone(),
+                message: "standard not part of this run".into(),
+            })?;
+        cell.get_or_init(|| engine::compile(package).map(Arc::new))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Standards compiled so far (for the report header), sorted by key.
     pub fn used_standards(&self) -> Vec<Arc<CompiledStandard>> {
-        self.compiled.values().filter_map(|c| c.get().and_then(|r| r.as_ref().ok()).cloned()).collect()
+        self.compiled
+            .values()
+            .filter_map(|c| c.get().and_then(|r| r.as_ref().ok()).cloned())
+            .collect()
     }
 
     /// A thread's evaluation state.
     pub fn session(&self) -> Session<'_> {
-        Session { validator: self, workers: HashMap::new(), standard: None, variant: None }
+        Session {
+            validator: self,
+            workers: HashMap::new(),
+            standard: None,
+            variant: None,
+        }
     }
 }
 
@@ -105,7 +136,15 @@ enum Parsed<'t> {
 
 /// A finding on a built-in input rule.
 fn input_finding(rule: &str, message: String, line: u32, column: u32) -> RawFinding {
-    RawFinding::new(rule, message, Location { line: Some(line), column: Some(column), path: None })
+    RawFinding::new(
+        rule,
+        message,
+        Location {
+            line: Some(line),
+            column: Some(column),
+            path: None,
+        },
+    )
 }
 
 /// The text of the message inside a document, and where it starts.
@@ -131,18 +170,46 @@ fn expected_syntax(standard: Option<&Arc<Package>>) -> Option<Syntax> {
 }
 
 fn prepare(doc: &Document, standard: Option<&Arc<Package>>) -> Prepared {
-    let fail = |m: String| Prepared::Failed(EvalError { kind: ErrorKind::Input, message: m });
+    let fail = |m: String| {
+        Prepared::Failed(EvalError {
+            kind: ErrorKind::Input,
+            message: m,
+        })
+    };
     let sniffed = doc.sniff();
     let (http, range, line_offset, inner) = match sniffed {
-        Sniffed::Gzip => return fail(InputError::Compressed { name: doc.name.clone(), what: "gzip" }.to_string()),
-        Sniffed::OtherCompressed(what) => return fail(InputError::Compressed { name: doc.name.clone(), what }.to_string()),
+        Sniffed::Gzip => {
+            return fail(
+                InputError::Compressed {
+                    name: doc.name.clone(),
+                    what: "gzip",
+                }
+                .to_string(),
+            );
+        }
+        Sniffed::OtherCompressed(what) => {
+            return fail(
+                InputError::Compressed {
+                    name: doc.name.clone(),
+                    what,
+                }
+                .to_string(),
+            );
+        }
         Sniffed::Http => match http::parse(&doc.bytes) {
             Ok(m) => {
                 let (range, line) = m.message_range();
                 let inner = crate::document::sniff(&doc.bytes[range.clone()]);
                 (Some(m), range, line - 1, inner)
             }
-            Err(p) => return Prepared::Rejected(vec![input_finding(http::RULE_WELL_FORMED, p.message, p.line, 1)]),
+            Err(p) => {
+                return Prepared::Rejected(vec![input_finding(
+                    http::RULE_WELL_FORMED,
+                    p.message,
+                    p.line,
+                    1,
+                )]);
+            }
         },
         other => (None, 0..doc.bytes.len(), 0, other),
     };
@@ -151,7 +218,12 @@ fn prepare(doc: &Document, standard: Option<&Arc<Package>>) -> Prepared {
         Sniffed::Xml => Syntax::Xml,
         _ => expected_syntax(standard).unwrap_or(Syntax::Xml),
     };
-    Prepared::Ready(Message { http, bytes: range, line_offset, syntax })
+    Prepared::Ready(Message {
+        http,
+        bytes: range,
+        line_offset,
+        syntax,
+    })
 }
 
 fn format_name(doc: &Document) -> &'static str {
@@ -166,7 +238,9 @@ impl<'v> Session<'v> {
     }
 
     fn standard(&self) -> Option<&Arc<Package>> {
-        self.standard.as_ref().or(self.validator.options.standard.as_ref())
+        self.standard
+            .as_ref()
+            .or(self.validator.options.standard.as_ref())
     }
 
     /// Validates one document (and its paired request, if any). Never panics on bad input:
@@ -192,12 +266,21 @@ impl<'v> Session<'v> {
             duration_ms: 0.0,
         };
         self.evaluate(doc, request, &mut result);
-        result.duration_ms = if opts.zero_durations { 0.0 } else { start.elapsed().as_secs_f64() * 1000.0 };
+        result.duration_ms = if opts.zero_durations {
+            0.0
+        } else {
+            start.elapsed().as_secs_f64() * 1000.0
+        };
         result.finish(opts.fail_on);
         result
     }
 
-    fn evaluate(&mut self, doc: &Document, request: Option<&Document>, result: &mut DocumentResult) {
+    fn evaluate(
+        &mut self,
+        doc: &Document,
+        request: Option<&Document>,
+        result: &mut DocumentResult,
+    ) {
         let opts = &self.validator.options;
         let msg = match prepare(doc, self.standard()) {
             Prepared::Ready(m) => m,
@@ -211,29 +294,74 @@ impl<'v> Session<'v> {
         let text_owned;
         let parsed = match msg.syntax {
             Syntax::Xml => {
-                result.rules_checked.extend([xml::RULE_WELL_FORMED, xml::RULE_NO_DTD, xml::RULE_ENCODING].map(String::from));
+                result.rules_checked.extend(
+                    [xml::RULE_WELL_FORMED, xml::RULE_NO_DTD, xml::RULE_ENCODING].map(String::from),
+                );
                 text_owned = match xml::decode(bytes) {
                     Ok(t) => t,
-                    Err(p) => return self.reject(result, vec![input_finding(p.rule, p.message, p.line + msg.line_offset, p.column)]),
+                    Err(p) => {
+                        return self.reject(
+                            result,
+                            vec![input_finding(
+                                p.rule,
+                                p.message,
+                                p.line + msg.line_offset,
+                                p.column,
+                            )],
+                        );
+                    }
                 };
                 match xml::parse(&doc.name, &text_owned, &opts.limits) {
                     Err(e) => return self.input_error(result, e),
-                    Ok(Err(p)) => return self.reject(result, vec![input_finding(p.rule, p.message, p.line + msg.line_offset, p.column)]),
+                    Ok(Err(p)) => {
+                        return self.reject(
+                            result,
+                            vec![input_finding(
+                                p.rule,
+                                p.message,
+                                p.line + msg.line_offset,
+                                p.column,
+                            )],
+                        );
+                    }
                     Ok(Ok(tree)) => Parsed::Xml(XmlDoc::new(&text_owned, tree, msg.line_offset)),
                 }
             }
             Syntax::Json => {
-                result.rules_checked.extend([json::RULE_WELL_FORMED, json::RULE_UNIQUE_NAMES].map(String::from));
+                result
+                    .rules_checked
+                    .extend([json::RULE_WELL_FORMED, json::RULE_UNIQUE_NAMES].map(String::from));
                 text_owned = match String::from_utf8(bytes.to_vec()) {
                     Ok(t) => t,
                     Err(e) => {
-                        let (line, col) = crate::document::source::byte_position(bytes, e.utf8_error().valid_up_to());
-                        return self.reject(result, vec![input_finding(json::RULE_WELL_FORMED, "invalid UTF-8 byte sequence (JSON text must be UTF-8)".into(), line + msg.line_offset, col)]);
+                        let (line, col) = crate::document::source::byte_position(
+                            bytes,
+                            e.utf8_error().valid_up_to(),
+                        );
+                        return self.reject(
+                            result,
+                            vec![input_finding(
+                                json::RULE_WELL_FORMED,
+                                "invalid UTF-8 byte sequence (JSON text must be UTF-8)".into(),
+                                line + msg.line_offset,
+                                col,
+                            )],
+                        );
                     }
                 };
                 match json::parse(&doc.name, &text_owned, &opts.limits, msg.line_offset) {
                     Err(e) => return self.input_error(result, e),
-                    Ok(Err(p)) => return self.reject(result, vec![input_finding(json::RULE_WELL_FORMED, p.message, p.line, p.column)]),
+                    Ok(Err(p)) => {
+                        return self.reject(
+                            result,
+                            vec![input_finding(
+                                json::RULE_WELL_FORMED,
+                                p.message,
+                                p.line,
+                                p.column,
+                            )],
+                        );
+                    }
                     Ok(Ok(j)) => Parsed::Json(j),
                 }
             }
@@ -266,46 +394,56 @@ impl<'v> Session<'v> {
             for (pointer, offset) in &j.duplicates {
                 raw.push(RawFinding::new(
                     json::RULE_UNIQUE_NAMES,
-                    format!("member name `{}` appears more than once in its object", pointer.rsplit('/').next().unwrap_or("")),
+                    format!(
+                        "member name `{}` appears more than once in its object",
+                        pointer.rsplit('/').next().unwrap_or("")
+                    ),
                     j.offset_location(*offset, pointer),
                 ));
             }
         }
 
         // The paired request, parsed the same way.
-        let req_storage = request.map(|r| (r, prepare(r, self.standard())));
-        let mut req_text = String::new();
-        let mut req_range = 0..0;
-        let mut req_tree = None;
-        if let Some((r, Prepared::Ready(m))) = &req_storage {
-            if let Ok(t) = xml::decode(&r.bytes[m.bytes.clone()]) {
-                req_text = t;
-                req_range = m.bytes.clone();
-            }
-        }
-        if !req_text.is_empty() {
-            if let Ok(Ok(tree)) = xml::parse("request", &req_text, &opts.limits) {
-                req_tree = Some(XmlDoc::new(&req_text, tree, 0));
-            }
-        }
-        if let Some((r, _)) = &req_storage
-            && req_tree.is_none()
-        {
-            result.error = Some(EvalError {
-                kind: ErrorKind::Input,
-                message: format!("the paired request {} is not a well-formed XML message", r.name),
-            });
-            return;
-        }
-        let paired = match (&req_storage, &req_tree) {
-            (Some((r, _)), Some(t)) => Some(Paired { name: &r.name, body: Body::Xml(t), message_bytes: &r.bytes[req_range.clone()] }),
+        let req_msg = request.map(|r| (r, prepare(r, self.standard())));
+        let req_text = match &req_msg {
+            Some((r, Prepared::Ready(m))) => xml::decode(&r.bytes[m.bytes.clone()]).ok(),
             _ => None,
+        };
+        let req_tree = match (&req_text, &req_msg) {
+            (Some(t), Some((_, Prepared::Ready(m)))) => {
+                match xml::parse("request", t, &opts.limits) {
+                    Ok(Ok(tree)) => Some(XmlDoc::new(t, tree, m.line_offset)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let paired = match (&req_msg, &req_tree) {
+            (Some((r, Prepared::Ready(m))), Some(t)) => Some(Paired {
+                name: &r.name,
+                body: Body::Xml(t),
+                message_bytes: &r.bytes[m.bytes.clone()],
+            }),
+            (Some((r, _)), _) => {
+                result.error = Some(EvalError {
+                    kind: ErrorKind::Input,
+                    message: format!(
+                        "the paired request {} is not a well-formed XML message",
+                        r.name
+                    ),
+                });
+                return;
+            }
+            (None, _) => None,
         };
 
         let compiled = match self.validator.compiled(&package) {
             Ok(c) => c.clone(),
             Err(e) => {
-                result.error = Some(EvalError { kind: ErrorKind::Configuration, message: e.to_string() });
+                result.error = Some(EvalError {
+                    kind: ErrorKind::Configuration,
+                    message: e.to_string(),
+                });
                 return;
             }
         };
@@ -327,32 +465,49 @@ impl<'v> Session<'v> {
         let workers = match self.workers_for(&compiled) {
             Ok(w) => w,
             Err(e) => {
-                result.error = Some(EvalError { kind: ErrorKind::Configuration, message: e.to_string() });
+                result.error = Some(EvalError {
+                    kind: ErrorKind::Configuration,
+                    message: e.to_string(),
+                });
                 return;
             }
         };
         for (i, engine) in compiled.engines_for(&profile) {
             engine_kinds.push(engine.kind());
-            let Some(worker) = workers.get_mut(i).and_then(|w| w.as_mut()) else { continue };
+            let Some(worker) = workers.get_mut(i).and_then(|w| w.as_mut()) else {
+                continue;
+            };
             let before = raw.len();
             let outcome = worker.check(&input, &mut raw);
             kinds.resize(before, EngineKind::Input);
             kinds.resize(raw.len(), engine.kind());
             if let Err(e) = outcome {
                 // Keep evaluating the other engines; the verdict becomes `error`.
-                result.error.get_or_insert(EvalError { kind: ErrorKind::Engine, message: e.to_string() });
+                result.error.get_or_insert(EvalError {
+                    kind: ErrorKind::Engine,
+                    message: e.to_string(),
+                });
             }
         }
         for r in compiled.rules.values() {
-            if r.engine.iter().any(|k| engine_kinds.contains(k)) && engine::protocol::runs(r, &input) {
+            if r.engine.iter().any(|k| engine_kinds.contains(k))
+                && engine::protocol::runs(r, &input)
+            {
                 result.rules_checked.push(r.id.clone());
             }
         }
         kinds.resize(raw.len(), EngineKind::Input);
-        result.findings.extend(raw.into_iter().zip(kinds).map(|(f, k)| enrich(f, k, &compiled.rules)));
+        result.findings.extend(
+            raw.into_iter()
+                .zip(kinds)
+                .map(|(f, k)| enrich(f, k, &compiled.rules)),
+        );
     }
 
-    fn workers_for(&mut self, compiled: &Arc<CompiledStandard>) -> Result<&mut Vec<Option<Box<dyn Worker + 'v>>>, EngineError> {
+    fn workers_for(
+        &mut self,
+        compiled: &Arc<CompiledStandard>,
+    ) -> Result<&mut Vec<Option<Box<dyn Worker + 'v>>>, EngineError> {
         let key = compiled.package.spec.key();
         if !self.workers.contains_key(&key) {
             // Borrow the engines from the validator's cache, which outlives the session.
@@ -363,20 +518,35 @@ impl<'v> Session<'v> {
             }
             self.workers.insert(key.clone(), ws);
         }
-        self.workers.get_mut(&key).ok_or_else(|| EngineError::Evaluate { message: "worker cache".into() })
+        self.workers
+            .get_mut(&key)
+            .ok_or_else(|| EngineError::Evaluate {
+                message: "worker cache".into(),
+            })
     }
 
     fn choose(&self, probe: &dyn Probe) -> Result<(Arc<Package>, String), EvalError> {
         let opts = &self.validator.options;
-        let detection_error = |message: String| EvalError { kind: ErrorKind::Detection, message };
+        let detection_error = |message: String| EvalError {
+            kind: ErrorKind::Detection,
+            message,
+        };
         let standard = self.standard();
         if let (Some(p), Some(profile)) = (standard, &opts.profile) {
             let spec = p.spec.profile(profile).ok_or_else(|| {
                 let names: Vec<&str> = p.spec.profiles.iter().map(|x| x.name.as_str()).collect();
-                detection_error(format!("{} has no profile `{profile}` (profiles: {})", p.spec.key(), names.join(", ")))
+                detection_error(format!(
+                    "{} has no profile `{profile}` (profiles: {})",
+                    p.spec.key(),
+                    names.join(", ")
+                ))
             })?;
-            detect::check_profile(spec, probe)
-                .map_err(|why| detection_error(format!("the document does not match profile {profile} of {}: {why}", p.spec.key())))?;
+            detect::check_profile(spec, probe).map_err(|why| {
+                detection_error(format!(
+                    "the document does not match profile {profile} of {}: {why}",
+                    p.spec.key()
+                ))
+            })?;
             return Ok((p.clone(), profile.clone()));
         }
         let only;
@@ -391,26 +561,46 @@ impl<'v> Session<'v> {
             Detection::One(c) => Ok((c.package, c.profile)),
             Detection::None(why) => Err(detection_error(format!(
                 "no installed standard profile matches the document{}:\n  {}",
-                if standard.is_some() { "" } else { " (name one with --standard)" },
-                if why.is_empty() { "no standards are installed".to_string() } else { why.join("\n  ") }
+                if standard.is_some() {
+                    ""
+                } else {
+                    " (name one with --standard)"
+                },
+                if why.is_empty() {
+                    "no standards are installed".to_string()
+                } else {
+                    why.join("\n  ")
+                }
             ))),
             Detection::Several(c) => Err(detection_error(format!(
                 "several standard profiles match the document; choose one with --standard/--profile:\n  {}",
-                c.iter().map(|c| format!("{} profile {}", c.package.spec.key(), c.profile)).collect::<Vec<_>>().join("\n  ")
+                c.iter()
+                    .map(|c| format!("{} profile {}", c.package.spec.key(), c.profile))
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
             ))),
         }
     }
 
     fn reject(&self, result: &mut DocumentResult, raw: Vec<RawFinding>) {
-        let builtin: BTreeMap<String, RuleSpec> = crate::standard::builtin::rules().into_iter().map(|r| (r.id.clone(), r)).collect();
+        let builtin: BTreeMap<String, RuleSpec> = crate::standard::builtin::rules()
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
         for f in &raw {
             result.rules_checked.push(f.rule.clone());
         }
-        result.findings.extend(raw.into_iter().map(|f| enrich(f, EngineKind::Input, &builtin)));
+        result.findings.extend(
+            raw.into_iter()
+                .map(|f| enrich(f, EngineKind::Input, &builtin)),
+        );
     }
 
     fn input_error(&self, result: &mut DocumentResult, e: InputError) {
-        result.error = Some(EvalError { kind: ErrorKind::Input, message: e.to_string() });
+        result.error = Some(EvalError {
+            kind: ErrorKind::Input,
+            message: e.to_string(),
+        });
     }
 }
 
@@ -441,19 +631,33 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>)
 }
 
 /// Assembles the report of a run from its results.
-pub fn build_report(validator: &Validator, results: Vec<DocumentResult>, run: crate::report::model::RunInfo) -> crate::report::model::Report {
-    use crate::report::model::{ArtefactInfo, FORMAT_VERSION, Report, RuleInfo, StandardInfo, Summary, ToolInfo};
+pub fn build_report(
+    validator: &Validator,
+    results: Vec<DocumentResult>,
+    run: crate::report::model::RunInfo,
+) -> crate::report::model::Report {
+    use crate::report::model::{
+        ArtefactInfo, FORMAT_VERSION, Report, RuleInfo, StandardInfo, Summary, ToolInfo,
+    };
     let mut standards = Vec::new();
     for c in validator.used_standards() {
         let spec = &c.package.spec;
         let key = spec.key();
-        if !results.iter().any(|r| r.standard.as_deref() == Some(key.as_str())) {
+        if !results
+            .iter()
+            .any(|r| r.standard.as_deref() == Some(key.as_str()))
+        {
             continue;
         }
         let mut used: Vec<&str> = results
             .iter()
             .filter(|r| r.standard.as_deref() == Some(key.as_str()))
-            .flat_map(|r| r.rules_checked.iter().map(String::as_str).chain(r.findings.iter().map(|f| f.rule.as_str())))
+            .flat_map(|r| {
+                r.rules_checked
+                    .iter()
+                    .map(String::as_str)
+                    .chain(r.findings.iter().map(|f| f.rule.as_str()))
+            })
             .collect();
         used.sort_unstable();
         used.dedup();
@@ -474,14 +678,24 @@ pub fn build_report(validator: &Validator, results: Vec<DocumentResult>, run: cr
             version: spec.version.to_string(),
             title: spec.title.clone(),
             digest: c.package.digest.clone(),
-            artefacts: spec.artefacts.iter().map(|a| ArtefactInfo { file: a.file.clone(), sha256: a.sha256.to_lowercase() }).collect(),
+            artefacts: spec
+                .artefacts
+                .iter()
+                .map(|a| ArtefactInfo {
+                    file: a.file.clone(),
+                    sha256: a.sha256.to_lowercase(),
+                })
+                .collect(),
             rules,
         });
     }
     let summary = Summary::of(&results);
     Report {
         format_version: FORMAT_VERSION.into(),
-        tool: ToolInfo { name: "konform".into(), version: env!("CARGO_PKG_VERSION").into() },
+        tool: ToolInfo {
+            name: "konform".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         run,
         standards,
         results,

@@ -17,11 +17,26 @@ fn protocol_rules_and_catalogue_agree() {
         .filter(|r| r.engine.contains(&EngineKind::Protocol))
         .map(|r| r.id.clone())
         .collect();
-    let implemented: BTreeSet<String> = protocol::registry().iter().map(|r| r.id().to_string()).collect();
-    assert_eq!(listed, implemented, "protocol rules listed in standard.toml vs implemented in src/engine/protocol");
+    let implemented: BTreeSet<String> = protocol::registry()
+        .iter()
+        .map(|r| r.id().to_string())
+        .collect();
+    assert_eq!(
+        listed, implemented,
+        "protocol rules listed in standard.toml vs implemented in src/engine/protocol"
+    );
     for r in protocol::registry() {
-        for section in ["## What it checks", "## Why it matters", "## Failing example", "## Passing example"] {
-            assert!(r.explain().contains(section), "{} lacks the doc section {section}", r.id());
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Failing example",
+            "## Passing example",
+        ] {
+            assert!(
+                r.explain().contains(section),
+                "{} lacks the doc section {section}",
+                r.id()
+            );
         }
     }
 }
@@ -31,10 +46,24 @@ fn every_rule_has_a_firing_and_a_non_firing_vector() {
     let reg = Registry::load(&[], true).unwrap();
     let vs = vectors::load(None).unwrap();
     for p in reg.packages() {
-        let mine: Vec<_> = vs.iter().filter(|v| v.standard == p.spec.id && v.version == p.spec.version.to_string()).collect();
+        let mine: Vec<_> = vs
+            .iter()
+            .filter(|v| v.standard == p.spec.id && v.version == p.spec.version.to_string())
+            .collect();
         for r in &p.spec.rules {
-            assert!(mine.iter().any(|v| v.expected.must_fire.contains(&r.id)), "{}: no vector fires {}", p.spec.key(), r.id);
-            assert!(mine.iter().any(|v| v.expected.must_not_fire.contains(&r.id)), "{}: no vector must not fire {}", p.spec.key(), r.id);
+            assert!(
+                mine.iter().any(|v| v.expected.must_fire.contains(&r.id)),
+                "{}: no vector fires {}",
+                p.spec.key(),
+                r.id
+            );
+            assert!(
+                mine.iter()
+                    .any(|v| v.expected.must_not_fire.contains(&r.id)),
+                "{}: no vector must not fire {}",
+                p.spec.key(),
+                r.id
+            );
         }
     }
 }
@@ -42,13 +71,29 @@ fn every_rule_has_a_firing_and_a_non_firing_vector() {
 #[test]
 fn selection_prefers_the_latest_active_version() {
     let d = tempfile::tempdir().unwrap();
-    for (ver, state) in [("1.0.0", "active"), ("1.1.0", "active"), ("1.2.0", "deprecated"), ("2.0.0-rc.1", "draft"), ("2.0.0", "deprecated")] {
+    for (ver, state) in [
+        ("1.0.0", "active"),
+        ("1.1.0", "active"),
+        ("1.2.0", "deprecated"),
+        ("2.0.0-rc.1", "draft"),
+        ("2.0.0", "deprecated"),
+    ] {
         let dir = d.path().join("s").join(ver);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("standard.toml"), format!("id = \"s\"\nversion = \"{ver}\"\ntitle = \"s\"\n[status]\nstate = \"{state}\"\n")).unwrap();
+        std::fs::write(
+            dir.join("standard.toml"),
+            format!(
+                "id = \"s\"\nversion = \"{ver}\"\ntitle = \"s\"\n[status]\nstate = \"{state}\"\n"
+            ),
+        )
+        .unwrap();
     }
     let reg = Registry::load(&[d.path()], false).unwrap();
-    let v = |sel: &str| reg.resolve(sel).map(|p| p.spec.version.to_string()).map_err(|e| e.to_string());
+    let v = |sel: &str| {
+        reg.resolve(sel)
+            .map(|p| p.spec.version.to_string())
+            .map_err(|e| e.to_string())
+    };
     assert_eq!(v("s").unwrap(), "1.1.0");
     assert_eq!(v("s@latest").unwrap(), "1.1.0");
     assert_eq!(v("s@1").unwrap(), "1.1.0");
@@ -66,7 +111,11 @@ fn two_folders_defining_the_same_version_conflict() {
     for side in ["a", "b"] {
         let dir = d.path().join(side);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("standard.toml"), "id = \"s\"\nversion = \"1.0.0\"\ntitle = \"s\"\n").unwrap();
+        std::fs::write(
+            dir.join("standard.toml"),
+            "id = \"s\"\nversion = \"1.0.0\"\ntitle = \"s\"\n",
+        )
+        .unwrap();
     }
     let err = Registry::load(&[&d.path().join("a"), &d.path().join("b")], false).unwrap_err();
     assert!(err.to_string().contains("defined twice"), "{err}");

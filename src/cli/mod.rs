@@ -6,7 +6,7 @@ mod commands;
 
 use crate::report::model::ExitStatus;
 use crate::standard::Registry;
-use args::{Cli, Command, StandardsArgs, StandardsAction, VectorsAction};
+use args::{Cli, Command, StandardsAction, StandardsArgs, VectorsAction};
 use clap::Parser;
 use std::path::PathBuf;
 
@@ -16,17 +16,34 @@ pub fn run() -> ExitStatus {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitStatus::UsageError } else { ExitStatus::Conformant };
+            return if e.use_stderr() {
+                ExitStatus::UsageError
+            } else {
+                ExitStatus::Conformant
+            };
         }
     };
     let outcome = match cli.command {
         Command::Validate(a) => commands::validate::run(a),
-        Command::Standards { action: StandardsAction::List { common } } => commands::standards::list(&common),
-        Command::Standards { action: StandardsAction::Show { standard, common } } => commands::standards::show(&standard, &common),
-        Command::Vectors { action: VectorsAction::Run { standard, vectors, common } } => {
-            commands::vectors::run(standard.as_deref(), vectors, &common)
-        }
-        Command::Rule { id, standard, common } => commands::standards::rule(&id, standard.as_deref(), &common),
+        Command::Standards {
+            action: StandardsAction::List { common },
+        } => commands::standards::list(&common),
+        Command::Standards {
+            action: StandardsAction::Show { standard, common },
+        } => commands::standards::show(&standard, &common),
+        Command::Vectors {
+            action:
+                VectorsAction::Run {
+                    standard,
+                    vectors,
+                    common,
+                },
+        } => commands::vectors::run(standard.as_deref(), vectors, &common),
+        Command::Rule {
+            id,
+            standard,
+            common,
+        } => commands::standards::rule(&id, standard.as_deref(), &common),
     };
     match outcome {
         Ok(status) => status,

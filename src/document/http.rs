@@ -76,8 +76,14 @@ pub const RULE_WELL_FORMED: &str = "KONFORM-HTTP-001";
 
 /// Whether bytes start like an HTTP message or header block.
 pub fn looks_like_http(bytes: &[u8]) -> bool {
-    let line_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len()).min(8192);
-    let Ok(line) = std::str::from_utf8(&bytes[..line_end]) else { return false };
+    let line_end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len())
+        .min(8192);
+    let Ok(line) = std::str::from_utf8(&bytes[..line_end]) else {
+        return false;
+    };
     let line = line.trim_end_matches('\r');
     if line.starts_with("HTTP/") {
         return true;
@@ -95,7 +101,10 @@ pub fn looks_like_http(bytes: &[u8]) -> bool {
 
 fn header_line(line: &str) -> Option<(&str, &str)> {
     let (name, value) = line.split_once(':')?;
-    let token = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let token = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
     token.then(|| (name, value.trim()))
 }
 
@@ -126,7 +135,10 @@ pub fn parameters(value: &str) -> (String, Vec<(String, String)>) {
     let params = parts
         .filter_map(|p| {
             let (k, v) = p.split_once('=')?;
-            Some((k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').to_string()))
+            Some((
+                k.trim().to_ascii_lowercase(),
+                v.trim().trim_matches('"').to_string(),
+            ))
         })
         .collect();
     (main, params)
@@ -149,33 +161,54 @@ fn split_unquoted(s: &str, sep: char) -> Vec<String> {
 }
 
 /// Reads a header block starting at `pos`; returns headers and the offset after the blank line.
-fn read_headers(bytes: &[u8], mut pos: usize, mut line: u32) -> Result<(Vec<Header>, usize, u32), HttpProblem> {
+fn read_headers(
+    bytes: &[u8],
+    mut pos: usize,
+    mut line: u32,
+) -> Result<(Vec<Header>, usize, u32), HttpProblem> {
     let mut headers: Vec<Header> = Vec::new();
     loop {
-        let end = bytes[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i);
+        let end = bytes[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|i| pos + i);
         let raw = &bytes[pos..end.unwrap_or(bytes.len())];
         let text = std::str::from_utf8(raw)
-            .map_err(|_| HttpProblem { message: "header line is not valid UTF-8".into(), line })?
+            .map_err(|_| HttpProblem {
+                message: "header line is not valid UTF-8".into(),
+                line,
+            })?
             .trim_end_matches('\r');
         let next = end.map_or(bytes.len(), |e| e + 1);
         if text.is_empty() {
             return Ok((headers, next, line + 1));
         }
         if text.starts_with([' ', '\t']) {
-            let last = headers
-                .last_mut()
-                .ok_or_else(|| HttpProblem { message: "continuation line before any header".into(), line })?;
+            let last = headers.last_mut().ok_or_else(|| HttpProblem {
+                message: "continuation line before any header".into(),
+                line,
+            })?;
             last.value.push(' ');
             last.value.push_str(text.trim());
         } else {
             let (name, value) = header_line(text).ok_or_else(|| HttpProblem {
-                message: format!("expected a header line `Name: value`, found `{}`", truncate(text)),
+                message: format!(
+                    "expected a header line `Name: value`, found `{}`",
+                    truncate(text)
+                ),
                 line,
             })?;
-            headers.push(Header { name: name.into(), value: value.into(), line });
+            headers.push(Header {
+                name: name.into(),
+                value: value.into(),
+                line,
+            });
         }
         if end.is_none() {
-            return Err(HttpProblem { message: "the header block is not ended by a blank line".into(), line });
+            return Err(HttpProblem {
+                message: "the header block is not ended by a blank line".into(),
+                line,
+            });
         }
         pos = next;
         line += 1;
@@ -202,21 +235,36 @@ pub fn parse(bytes: &[u8]) -> Result<HttpMessage, HttpProblem> {
         pos += 1;
     }
     let first_line = line;
-    let eol = bytes[pos..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| pos + i);
-    let first = String::from_utf8_lossy(&bytes[pos..eol]).trim_end_matches('\r').to_string();
+    let eol = bytes[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| pos + i);
+    let first = String::from_utf8_lossy(&bytes[pos..eol])
+        .trim_end_matches('\r')
+        .to_string();
     let start = if let Some(rest) = first.strip_prefix("HTTP/") {
-        let status = rest.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| HttpProblem {
-            message: format!("malformed status line `{}`", truncate(&first)),
-            line,
-        })?;
+        let status = rest
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| HttpProblem {
+                message: format!("malformed status line `{}`", truncate(&first)),
+                line,
+            })?;
         StartLine::Response { status }
     } else if header_line(&first).is_none() {
         let mut w = first.split(' ');
         match (w.next(), w.next(), w.next()) {
-            (Some(m), Some(t), Some(v)) if v.starts_with("HTTP/") => {
-                StartLine::Request { method: m.into(), target: t.into() }
+            (Some(m), Some(t), Some(v)) if v.starts_with("HTTP/") => StartLine::Request {
+                method: m.into(),
+                target: t.into(),
+            },
+            _ => {
+                return Err(HttpProblem {
+                    message: format!("malformed start line `{}`", truncate(&first)),
+                    line,
+                });
             }
-            _ => return Err(HttpProblem { message: format!("malformed start line `{}`", truncate(&first)), line }),
         }
     } else {
         StartLine::None
@@ -238,18 +286,31 @@ pub fn parse(bytes: &[u8]) -> Result<HttpMessage, HttpProblem> {
     if let Some(ct) = msg.header("Content-Type").cloned() {
         let (mime, params) = parameters(&ct.value);
         if mime.starts_with("multipart/") {
-            let boundary = params.iter().find(|(k, _)| k == "boundary").map(|(_, v)| v.clone()).ok_or_else(|| {
-                HttpProblem { message: "multipart Content-Type without a boundary parameter".into(), line: ct.line }
-            })?;
-            let start_id = params.iter().find(|(k, _)| k == "start").map(|(_, v)| v.clone());
+            let boundary = params
+                .iter()
+                .find(|(k, _)| k == "boundary")
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| HttpProblem {
+                    message: "multipart Content-Type without a boundary parameter".into(),
+                    line: ct.line,
+                })?;
+            let start_id = params
+                .iter()
+                .find(|(k, _)| k == "start")
+                .map(|(_, v)| v.clone());
             msg.parts = split_parts(bytes, msg.body.clone(), msg.body_line, &boundary)?;
             msg.root = Some(match start_id {
                 Some(id) => msg
                     .parts
                     .iter()
-                    .position(|p| find_header(&p.headers, "Content-ID").is_some_and(|h| h.value.trim() == id.trim()))
+                    .position(|p| {
+                        find_header(&p.headers, "Content-ID")
+                            .is_some_and(|h| h.value.trim() == id.trim())
+                    })
                     .ok_or_else(|| HttpProblem {
-                        message: format!("no MIME part has the Content-ID {id} named by the start parameter"),
+                        message: format!(
+                            "no MIME part has the Content-ID {id} named by the start parameter"
+                        ),
                         line: ct.line,
                     })?,
                 None => 0,
@@ -259,13 +320,22 @@ pub fn parse(bytes: &[u8]) -> Result<HttpMessage, HttpProblem> {
     Ok(msg)
 }
 
-fn split_parts(bytes: &[u8], body: std::ops::Range<usize>, body_line: u32, boundary: &str) -> Result<Vec<Part>, HttpProblem> {
+fn split_parts(
+    bytes: &[u8],
+    body: std::ops::Range<usize>,
+    body_line: u32,
+    boundary: &str,
+) -> Result<Vec<Part>, HttpProblem> {
     let delim = format!("--{boundary}");
     let data = &bytes[body.clone()];
     // Offsets (relative to body) of lines that start with the delimiter.
     let mut marks = Vec::new();
     let mut line_start = 0;
-    for (i, &b) in data.iter().enumerate().chain(std::iter::once((data.len(), &b'\n'))) {
+    for (i, &b) in data
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((data.len(), &b'\n')))
+    {
         if b == b'\n' {
             let l = &data[line_start..i];
             if l.starts_with(delim.as_bytes()) {
@@ -276,7 +346,10 @@ fn split_parts(bytes: &[u8], body: std::ops::Range<usize>, body_line: u32, bound
         }
     }
     if marks.is_empty() {
-        return Err(HttpProblem { message: format!("no MIME boundary `{delim}` in the body"), line: body_line });
+        return Err(HttpProblem {
+            message: format!("no MIME boundary `{delim}` in the body"),
+            line: body_line,
+        });
     }
     let mut parts = Vec::new();
     for w in marks.windows(2) {
@@ -295,10 +368,17 @@ fn split_parts(bytes: &[u8], body: std::ops::Range<usize>, body_line: u32, bound
                 end -= 1;
             }
         }
-        parts.push(Part { headers, body: content_start..end.max(content_start), body_line: content_line });
+        parts.push(Part {
+            headers,
+            body: content_start..end.max(content_start),
+            body_line: content_line,
+        });
     }
     if !marks.last().is_some_and(|m| m.2) {
-        return Err(HttpProblem { message: format!("the multipart body has no closing boundary `{delim}--`"), line: body_line });
+        return Err(HttpProblem {
+            message: format!("the multipart body has no closing boundary `{delim}--`"),
+            line: body_line,
+        });
     }
     Ok(parts)
 }
@@ -311,7 +391,13 @@ mod tests {
     fn multipart_capture_is_split() {
         let cap = b"POST /x HTTP/1.1\r\nContent-Type: multipart/related; type=\"text/xml\"; start=\"<root>\"; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/xml\r\nContent-ID: <root>\r\n\r\n<a/>\r\n--B\r\nContent-ID: <x>\r\n\r\nDATA\r\n--B--\r\n";
         let m = parse(cap).unwrap();
-        assert_eq!(m.start, StartLine::Request { method: "POST".into(), target: "/x".into() });
+        assert_eq!(
+            m.start,
+            StartLine::Request {
+                method: "POST".into(),
+                target: "/x".into()
+            }
+        );
         assert_eq!(m.parts.len(), 2);
         let (r, line) = m.message_range();
         assert_eq!(&cap[r], b"<a/>");
@@ -322,6 +408,8 @@ mod tests {
     fn broken_captures_are_problems() {
         assert!(parse(b"Content-Type: text/xml\r\n<a/>").is_err());
         assert!(parse(b"Content-Type: multipart/related\r\n\r\nx").is_err());
-        assert!(parse(b"Content-Type: multipart/related; boundary=B\r\n\r\n--B\r\n\r\nx\r\n").is_err());
+        assert!(
+            parse(b"Content-Type: multipart/related; boundary=B\r\n\r\n--B\r\n\r\nx\r\n").is_err()
+        );
     }
 }

@@ -40,15 +40,26 @@ pub struct JsonProblem {
 }
 
 /// Parses JSON text. Outer error: limits; inner error: not well-formed.
-pub fn parse(name: &str, text: &str, limits: &Limits, line_offset: u32) -> Result<Result<JsonDoc, JsonProblem>, InputError> {
+pub fn parse(
+    name: &str,
+    text: &str,
+    limits: &Limits,
+    line_offset: u32,
+) -> Result<Result<JsonDoc, JsonProblem>, InputError> {
     let depth = max_depth(text);
     if depth.0 > limits.max_depth {
         let line = LineIndex::new(text).position(text, depth.1).0 + line_offset;
-        return Err(InputError::TooDeep { name: name.into(), limit: limits.max_depth, line });
+        return Err(InputError::TooDeep {
+            name: name.into(),
+            limit: limits.max_depth,
+            line,
+        });
     }
     let mut de = serde_json::Deserializer::from_str(text);
     de.disable_recursion_limit();
-    let value = match serde::Deserialize::deserialize(&mut de).and_then(|v: serde_json::Value| de.end().map(|()| v)) {
+    let value = match serde::Deserialize::deserialize(&mut de)
+        .and_then(|v: serde_json::Value| de.end().map(|()| v))
+    {
         Ok(v) => v,
         Err(e) => {
             return Ok(Err(JsonProblem {
@@ -66,7 +77,11 @@ pub fn parse(name: &str, text: &str, limits: &Limits, line_offset: u32) -> Resul
         text: text.to_string(),
         line_offset,
     };
-    Scanner { text: text.as_bytes(), pos: 0 }.value("", &mut doc);
+    Scanner {
+        text: text.as_bytes(),
+        pos: 0,
+    }
+    .value("", &mut doc);
     Ok(Ok(doc))
 }
 
@@ -135,7 +150,8 @@ impl Scanner<'_> {
                 _ => self.pos += 1,
             }
         }
-        let raw = std::str::from_utf8(&self.text[start..self.pos.min(self.text.len())]).unwrap_or("\"\"");
+        let raw =
+            std::str::from_utf8(&self.text[start..self.pos.min(self.text.len())]).unwrap_or("\"\"");
         serde_json::from_str::<String>(raw).unwrap_or_default()
     }
 
@@ -194,7 +210,10 @@ impl Scanner<'_> {
                 self.string();
             }
             _ => {
-                while self.pos < self.text.len() && !matches!(self.text[self.pos], b',' | b']' | b'}') && !self.text[self.pos].is_ascii_whitespace() {
+                while self.pos < self.text.len()
+                    && !matches!(self.text[self.pos], b',' | b']' | b'}')
+                    && !self.text[self.pos].is_ascii_whitespace()
+                {
                     self.pos += 1;
                 }
             }
@@ -209,11 +228,21 @@ impl JsonDoc {
         loop {
             if let Some(&off) = self.offsets.get(p) {
                 let (line, column) = self.lines.position(&self.text, off);
-                return Location { line: Some(line + self.line_offset), column: Some(column), path: Some(pointer.to_string()) };
+                return Location {
+                    line: Some(line + self.line_offset),
+                    column: Some(column),
+                    path: Some(pointer.to_string()),
+                };
             }
             match p.rfind('/') {
                 Some(i) => p = &p[..i],
-                None => return Location { line: None, column: None, path: Some(pointer.to_string()) },
+                None => {
+                    return Location {
+                        line: None,
+                        column: None,
+                        path: Some(pointer.to_string()),
+                    };
+                }
             }
         }
     }
@@ -221,7 +250,11 @@ impl JsonDoc {
     /// Location of a byte offset.
     pub fn offset_location(&self, offset: usize, pointer: &str) -> Location {
         let (line, column) = self.lines.position(&self.text, offset);
-        Location { line: Some(line + self.line_offset), column: Some(column), path: Some(pointer.to_string()) }
+        Location {
+            line: Some(line + self.line_offset),
+            column: Some(column),
+            path: Some(pointer.to_string()),
+        }
     }
 }
 
@@ -260,9 +293,14 @@ mod tests {
 
     #[test]
     fn malformed_and_deep_json() {
-        let p = parse("t", "{\"a\": 01}", &Limits::default(), 0).unwrap().unwrap_err();
+        let p = parse("t", "{\"a\": 01}", &Limits::default(), 0)
+            .unwrap()
+            .unwrap_err();
         assert_eq!(p.line, 1);
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
-        assert!(matches!(parse("t", &deep, &Limits::default(), 0), Err(InputError::TooDeep { .. })));
+        assert!(matches!(
+            parse("t", &deep, &Limits::default(), 0),
+            Err(InputError::TooDeep { .. })
+        ));
     }
 }

@@ -23,7 +23,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 100 * 1024 * 1024, max_depth: 256 }
+        Limits {
+            max_bytes: 100 * 1024 * 1024,
+            max_depth: 256,
+        }
     }
 }
 
@@ -42,7 +45,10 @@ pub enum InputError {
     },
     /// Larger than the size limit.
     #[error("{name} is larger than the limit of {limit} bytes")]
-    #[diagnostic(code(konform::document::too_large), help("raise it with --max-size if the document is trusted"))]
+    #[diagnostic(
+        code(konform::document::too_large),
+        help("raise it with --max-size if the document is trusted")
+    )]
     TooLarge {
         /// Document name.
         name: String,
@@ -51,7 +57,10 @@ pub enum InputError {
     },
     /// Nested deeper than the depth limit.
     #[error("{name} nests deeper than the limit of {limit} levels (at line {line})")]
-    #[diagnostic(code(konform::document::too_deep), help("raise it with --max-depth if the document is trusted"))]
+    #[diagnostic(
+        code(konform::document::too_deep),
+        help("raise it with --max-depth if the document is trusted")
+    )]
     TooDeep {
         /// Document name.
         name: String,
@@ -86,32 +95,55 @@ impl Document {
     /// Wraps bytes already in memory.
     pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Document {
         let sha256 = crate::standard::package::sha256_hex(&bytes);
-        Document { name: name.into(), bytes, sha256 }
+        Document {
+            name: name.into(),
+            bytes,
+            sha256,
+        }
     }
 
     /// Reads a file, refusing anything over the size limit without reading it whole.
     pub fn read_path(path: &Path, limits: &Limits) -> Result<Document, InputError> {
         let name = path.display().to_string();
-        let io = |e: std::io::Error| InputError::Io { name: name.clone(), reason: e.to_string() };
+        let io = |e: std::io::Error| InputError::Io {
+            name: name.clone(),
+            reason: e.to_string(),
+        };
         let file = std::fs::File::open(path).map_err(io)?;
         let meta = file.metadata().map_err(io)?;
         if meta.is_dir() {
-            return Err(InputError::Io { name, reason: "is a directory".into() });
+            return Err(InputError::Io {
+                name,
+                reason: "is a directory".into(),
+            });
         }
         if meta.len() > limits.max_bytes {
-            return Err(InputError::TooLarge { name, limit: limits.max_bytes });
+            return Err(InputError::TooLarge {
+                name,
+                limit: limits.max_bytes,
+            });
         }
         Self::read_limited(name, file, limits)
     }
 
     /// Reads from any reader (standard input), up to the size limit.
-    pub fn read_limited(name: String, r: impl Read, limits: &Limits) -> Result<Document, InputError> {
+    pub fn read_limited(
+        name: String,
+        r: impl Read,
+        limits: &Limits,
+    ) -> Result<Document, InputError> {
         let mut bytes = Vec::new();
         r.take(limits.max_bytes + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| InputError::Io { name: name.clone(), reason: e.to_string() })?;
+            .map_err(|e| InputError::Io {
+                name: name.clone(),
+                reason: e.to_string(),
+            })?;
         if bytes.len() as u64 > limits.max_bytes {
-            return Err(InputError::TooLarge { name, limit: limits.max_bytes });
+            return Err(InputError::TooLarge {
+                name,
+                limit: limits.max_bytes,
+            });
         }
         Ok(Document::from_bytes(name, bytes))
     }
@@ -164,7 +196,10 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
         _ => {}
     }
     let rest = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let trimmed = rest.iter().position(|b| !b.is_ascii_whitespace()).map_or(&[][..], |i| &rest[i..]);
+    let trimmed = rest
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map_or(&[][..], |i| &rest[i..]);
     match trimmed.first() {
         Some(b'<') => Sniffed::Xml,
         Some(b'{') | Some(b'[') => Sniffed::Json,

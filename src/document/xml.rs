@@ -29,13 +29,21 @@ pub const RULE_ENCODING: &str = "KONFORM-XML-003";
 pub fn decode(bytes: &[u8]) -> Result<String, XmlProblem> {
     let problem = |offset: usize, message: String| {
         let (line, column) = byte_position(bytes, offset);
-        XmlProblem { rule: RULE_ENCODING, message, line, column }
+        XmlProblem {
+            rule: RULE_ENCODING,
+            message,
+            line,
+            column,
+        }
     };
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
         if enc == encoding_rs::UTF_8 {
             return String::from_utf8(body.to_vec()).map_err(|e| {
-                problem(bom_len + e.utf8_error().valid_up_to(), "invalid UTF-8 byte sequence".into())
+                problem(
+                    bom_len + e.utf8_error().valid_up_to(),
+                    "invalid UTF-8 byte sequence".into(),
+                )
             });
         }
         return enc
@@ -45,7 +53,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, XmlProblem> {
     }
     // UTF-16 without a BOM.
     if bytes.starts_with(&[0, b'<']) || bytes.starts_with(&[b'<', 0]) {
-        let enc = if bytes[0] == 0 { encoding_rs::UTF_16BE } else { encoding_rs::UTF_16LE };
+        let enc = if bytes[0] == 0 {
+            encoding_rs::UTF_16BE
+        } else {
+            encoding_rs::UTF_16LE
+        };
         return enc
             .decode_without_bom_handling_and_without_replacement(bytes)
             .map(|c| c.into_owned())
@@ -54,14 +66,29 @@ pub fn decode(bytes: &[u8]) -> Result<String, XmlProblem> {
     let declared = declared_encoding(bytes);
     match declared.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("utf-8") | Some("utf8") => String::from_utf8(bytes.to_vec()).map_err(|e| {
-            problem(e.utf8_error().valid_up_to(), "invalid UTF-8 byte sequence".into())
+            problem(
+                e.utf8_error().valid_up_to(),
+                "invalid UTF-8 byte sequence".into(),
+            )
         }),
         Some(label) => {
-            let enc = encoding_rs::Encoding::for_label(label.as_bytes())
-                .ok_or_else(|| problem(0, format!("unsupported encoding `{label}` in the XML declaration")))?;
+            let enc = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                problem(
+                    0,
+                    format!("unsupported encoding `{label}` in the XML declaration"),
+                )
+            })?;
             enc.decode_without_bom_handling_and_without_replacement(bytes)
                 .map(|c| c.into_owned())
-                .ok_or_else(|| problem(0, format!("invalid byte sequence for the declared encoding {}", enc.name())))
+                .ok_or_else(|| {
+                    problem(
+                        0,
+                        format!(
+                            "invalid byte sequence for the declared encoding {}",
+                            enc.name()
+                        ),
+                    )
+                })
         }
     }
 }
@@ -73,7 +100,10 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     let decl = head.strip_prefix("<?xml")?;
     let decl = &decl[..decl.find("?>")?];
     let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = decl[at + "encoding".len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = rest.chars().next()?;
     if quote != '"' && quote != '\'' {
         return None;
@@ -83,22 +113,42 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
 }
 
 /// Parses decoded text with safe options and checks the depth limit.
-pub fn parse<'a>(name: &str, text: &'a str, limits: &Limits) -> Result<Result<roxmltree::Document<'a>, XmlProblem>, InputError> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: u32::MAX, ..Default::default() };
+pub fn parse<'a>(
+    name: &str,
+    text: &'a str,
+    limits: &Limits,
+) -> Result<Result<roxmltree::Document<'a>, XmlProblem>, InputError> {
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: u32::MAX,
+        ..Default::default()
+    };
     let tree = match roxmltree::Document::parse_with_options(text, opts) {
         Ok(t) => t,
         Err(e) => {
             // Errors about a document that ends too early carry no position: point at its end.
-            let at_end = matches!(e, roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream);
+            let at_end = matches!(
+                e,
+                roxmltree::Error::UnclosedRootNode | roxmltree::Error::UnexpectedEndOfStream
+            );
             let pos = if at_end { end_position(text) } else { e.pos() };
-            let rule = if matches!(e, roxmltree::Error::DtdDetected) { RULE_NO_DTD } else { RULE_WELL_FORMED };
+            let rule = if matches!(e, roxmltree::Error::DtdDetected) {
+                RULE_NO_DTD
+            } else {
+                RULE_WELL_FORMED
+            };
             let message = match e {
                 roxmltree::Error::DtdDetected => {
                     "the document contains a document type declaration (DOCTYPE); DTDs, entity declarations and external entities are refused".to_string()
                 }
                 other => other.to_string(),
             };
-            return Ok(Err(XmlProblem { rule, message, line: pos.row, column: pos.col }));
+            return Ok(Err(XmlProblem {
+                rule,
+                message,
+                line: pos.row,
+                column: pos.col,
+            }));
         }
     };
     check_depth(name, &tree, limits)?;
@@ -110,14 +160,22 @@ fn end_position(text: &str) -> roxmltree::TextPos {
     roxmltree::TextPos::new(line, column)
 }
 
-fn check_depth(name: &str, tree: &roxmltree::Document<'_>, limits: &Limits) -> Result<(), InputError> {
+fn check_depth(
+    name: &str,
+    tree: &roxmltree::Document<'_>,
+    limits: &Limits,
+) -> Result<(), InputError> {
     let mut depth = vec![0usize; tree.descendants().count() + 1];
     for node in tree.descendants() {
         let d = node.parent().map_or(0, |p| depth[p.id().get_usize()] + 1);
         depth[node.id().get_usize()] = d;
         if node.is_element() && d > limits.max_depth {
             let line = tree.text_pos_at(node.range().start).row;
-            return Err(InputError::TooDeep { name: name.into(), limit: limits.max_depth, line });
+            return Err(InputError::TooDeep {
+                name: name.into(),
+                limit: limits.max_depth,
+                line,
+            });
         }
     }
     Ok(())
@@ -137,7 +195,12 @@ pub struct XmlDoc<'a> {
 impl<'a> XmlDoc<'a> {
     /// Wraps a parsed tree.
     pub fn new(text: &'a str, tree: roxmltree::Document<'a>, line_offset: u32) -> XmlDoc<'a> {
-        XmlDoc { text, tree, line_offset, lines: LineIndex::new(text) }
+        XmlDoc {
+            text,
+            tree,
+            line_offset,
+            lines: LineIndex::new(text),
+        }
     }
 
     /// Line and column of a byte offset in `text`, in file coordinates.
@@ -149,12 +212,20 @@ impl<'a> XmlDoc<'a> {
     /// Location of a node: line:column of its start and its XPath.
     pub fn location(&self, node: roxmltree::Node<'_, '_>) -> crate::report::model::Location {
         let (line, column) = self.position(node.range().start);
-        crate::report::model::Location { line: Some(line), column: Some(column), path: Some(xpath(node)) }
+        crate::report::model::Location {
+            line: Some(line),
+            column: Some(column),
+            path: Some(xpath(node)),
+        }
     }
 
     /// Location of a line in text coordinates (for errors that carry only a line).
     pub fn line_location(&self, line: u32, column: Option<u32>) -> crate::report::model::Location {
-        crate::report::model::Location { line: Some(line + self.line_offset), column, path: None }
+        crate::report::model::Location {
+            line: Some(line + self.line_offset),
+            column,
+            path: None,
+        }
     }
 
     /// The element at a path of child-element indexes from the root element (`[]` is the root).
@@ -169,11 +240,33 @@ impl<'a> XmlDoc<'a> {
     /// First element selected by child steps (`{ns}local` or `*`, separated by `/`) from the root.
     pub fn select(&self, path: &str) -> Option<roxmltree::Node<'_, 'a>> {
         let mut node = self.tree.root_element();
-        for step in path.split('/').filter(|s| !s.is_empty()) {
-            node = node.children().filter(|c| c.is_element()).find(|c| step_matches(step, *c))?;
+        for step in split_steps(path) {
+            node = node
+                .children()
+                .filter(|c| c.is_element())
+                .find(|c| step_matches(step, *c))?;
         }
         Some(node)
     }
+}
+
+/// Splits a path into steps at `/` outside `{…}` (namespace URIs contain slashes).
+pub fn split_steps(path: &str) -> Vec<&str> {
+    let (mut steps, mut depth, mut start) = (Vec::new(), 0usize, 0);
+    for (i, c) in path.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            '/' if depth == 0 => {
+                steps.push(&path[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    steps.push(&path[start..]);
+    steps.retain(|s| !s.is_empty());
+    steps
 }
 
 /// Whether a step (`*`, `local`, `{ns}local`, `{ns}*`) matches an element.
@@ -192,10 +285,18 @@ pub fn step_matches(step: &str, node: roxmltree::Node<'_, '_>) -> bool {
 /// document writes them, `Q{ns}local` for default-namespace names, and a position predicate.
 pub fn xpath(node: roxmltree::Node<'_, '_>) -> String {
     let mut steps = Vec::new();
-    let mut cur = if node.is_element() { Some(node) } else { node.parent_element() };
+    let mut cur = if node.is_element() {
+        Some(node)
+    } else {
+        node.parent_element()
+    };
     while let Some(n) = cur {
         let tag = n.tag_name();
-        let pos = 1 + n.prev_siblings().skip(1).filter(|s| s.is_element() && s.tag_name() == tag).count();
+        let pos = 1 + n
+            .prev_siblings()
+            .skip(1)
+            .filter(|s| s.is_element() && s.tag_name() == tag)
+            .count();
         let qname = match tag.namespace() {
             None => tag.name().to_string(),
             Some(ns) => match n.lookup_prefix(ns) {
@@ -216,11 +317,17 @@ impl Probe for XmlDoc<'_> {
     }
     fn root(&self) -> Option<(String, String)> {
         let r = self.tree.root_element();
-        Some((r.tag_name().namespace().unwrap_or("").to_string(), r.tag_name().name().to_string()))
+        Some((
+            r.tag_name().namespace().unwrap_or("").to_string(),
+            r.tag_name().name().to_string(),
+        ))
     }
     fn select(&self, path: &str) -> Option<(String, String)> {
         let n = XmlDoc::select(self, path)?;
-        Some((n.tag_name().name().to_string(), n.text().unwrap_or("").to_string()))
+        Some((
+            n.tag_name().name().to_string(),
+            n.text().unwrap_or("").to_string(),
+        ))
     }
 }
 
@@ -229,8 +336,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn steps_keep_namespace_uris_whole() {
+        assert_eq!(
+            split_steps("{http://a/b}X/*/{urn:c}Y"),
+            ["{http://a/b}X", "*", "{urn:c}Y"]
+        );
+        assert_eq!(split_steps("/a//b/"), ["a", "b"]);
+    }
+
+    #[test]
     fn declared_encoding_is_read() {
-        assert_eq!(declared_encoding(b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>").as_deref(), Some("ISO-8859-1"));
+        assert_eq!(
+            declared_encoding(b"<?xml version='1.0' encoding='ISO-8859-1'?><a/>").as_deref(),
+            Some("ISO-8859-1")
+        );
         assert_eq!(declared_encoding(b"<a/>"), None);
     }
 
@@ -250,7 +369,10 @@ mod tests {
     fn xpath_uses_prefixes_and_positions() {
         let text = r#"<s:E xmlns:s="urn:s"><s:B/><s:B><x xmlns="urn:d"/></s:B></s:E>"#;
         let tree = roxmltree::Document::parse(text).unwrap();
-        let x = tree.descendants().find(|n| n.tag_name().name() == "x").unwrap();
+        let x = tree
+            .descendants()
+            .find(|n| n.tag_name().name() == "x")
+            .unwrap();
         assert_eq!(xpath(x), "/s:E[1]/s:B[2]/Q{urn:d}x[1]");
     }
 

@@ -22,15 +22,23 @@ struct PackageRetriever {
 }
 
 impl jsonschema::Retrieve for PackageRetriever {
-    fn retrieve(&self, uri: &jsonschema::Uri<String>) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
         let url = uri.as_str();
         let rel = url
             .strip_prefix(&self.prefix)
             .map(str::to_string)
             .or_else(|| self.catalog.get(url).cloned())
             .or_else(|| self.catalog.get(url.trim_end_matches('#')).cloned())
-            .ok_or_else(|| format!("`{url}` does not resolve inside the package (add it to [catalog])"))?;
-        let bytes = self.files.get(&rel).ok_or_else(|| format!("`{rel}` is not an artefact of the package"))?;
+            .ok_or_else(|| {
+                format!("`{url}` does not resolve inside the package (add it to [catalog])")
+            })?;
+        let bytes = self
+            .files
+            .get(&rel)
+            .ok_or_else(|| format!("`{rel}` is not an artefact of the package"))?;
         Ok(serde_json::from_slice(bytes)?)
     }
 }
@@ -46,19 +54,32 @@ impl JsonSchemaEngine {
     /// Compiles the artefact `name` of `package`.
     pub fn compile(package: &Package, name: &str) -> Result<JsonSchemaEngine, EngineError> {
         let spec = &package.spec;
-        let (artefact, bytes) = package.artefact(name).ok_or_else(|| EngineError::Catalogue {
+        let (artefact, bytes) = package
+            .artefact(name)
+            .ok_or_else(|| EngineError::Catalogue {
+                standard: spec.key(),
+                message: format!("unknown artefact {name}"),
+            })?;
+        let fail = |message: String| EngineError::Compile {
             standard: spec.key(),
-            message: format!("unknown artefact {name}"),
-        })?;
-        let fail = |message: String| EngineError::Compile { standard: spec.key(), artefact: artefact.file.clone(), message };
-        let schema: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| fail(format!("not JSON: {e}")))?;
+            artefact: artefact.file.clone(),
+            message,
+        };
+        let schema: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| fail(format!("not JSON: {e}")))?;
         let prefix = format!("{PACKAGE_BASE}{}/{}/", spec.id, spec.version);
-        let retriever = PackageRetriever { prefix: prefix.clone(), files: package.files.clone(), catalog: spec.catalog.clone() };
+        let retriever = PackageRetriever {
+            prefix: prefix.clone(),
+            files: package.files.clone(),
+            catalog: spec.catalog.clone(),
+        };
         let validator = jsonschema::options()
             .with_base_uri(format!("{prefix}{}", artefact.file))
             .with_retriever(retriever)
             .should_validate_formats(true)
-            .with_pattern_options(jsonschema::PatternOptions::fancy_regex().backtrack_limit(BACKTRACK_LIMIT))
+            .with_pattern_options(
+                jsonschema::PatternOptions::fancy_regex().backtrack_limit(BACKTRACK_LIMIT),
+            )
             .build(&schema)
             .map_err(|e| fail(e.to_string()))?;
         let rule = spec
@@ -70,7 +91,11 @@ impl JsonSchemaEngine {
                 standard: spec.key(),
                 message: "the package has a JSON Schema artefact but no rule with engine = \"jsonschema\"".into(),
             })?;
-        Ok(JsonSchemaEngine { validator, file: artefact.file.clone(), rule })
+        Ok(JsonSchemaEngine {
+            validator,
+            file: artefact.file.clone(),
+            rule,
+        })
     }
 }
 
@@ -88,10 +113,19 @@ struct JsonSchemaWorker<'e> {
 }
 
 impl Worker for JsonSchemaWorker<'_> {
-    fn check(&mut self, input: &CheckInput<'_>, out: &mut Vec<RawFinding>) -> Result<(), EngineError> {
-        let Body::Json(doc) = input.body else { return Ok(()) };
+    fn check(
+        &mut self,
+        input: &CheckInput<'_>,
+        out: &mut Vec<RawFinding>,
+    ) -> Result<(), EngineError> {
+        let Body::Json(doc) = input.body else {
+            return Ok(());
+        };
         for err in self.engine.validator.iter_errors(&doc.value) {
-            if matches!(err.kind(), jsonschema::error::ValidationErrorKind::BacktrackLimitExceeded { .. }) {
+            if matches!(
+                err.kind(),
+                jsonschema::error::ValidationErrorKind::BacktrackLimitExceeded { .. }
+            ) {
                 return Err(EngineError::Evaluate {
                     message: format!(
                         "a `pattern` of {} could not be evaluated at {} (backtracking limit exceeded)",

@@ -72,8 +72,18 @@ pub struct RawFinding {
 
 impl RawFinding {
     /// A finding with the rule's default severity.
-    pub fn new(rule: impl Into<String>, message: impl Into<String>, location: Location) -> RawFinding {
-        RawFinding { rule: rule.into(), message: message.into(), location, severity: None, artefact: None }
+    pub fn new(
+        rule: impl Into<String>,
+        message: impl Into<String>,
+        location: Location,
+    ) -> RawFinding {
+        RawFinding {
+            rule: rule.into(),
+            message: message.into(),
+            location,
+            severity: None,
+            artefact: None,
+        }
     }
 }
 
@@ -125,7 +135,11 @@ pub trait Engine: Send + Sync {
 /// Per-thread evaluation state of an engine.
 pub trait Worker {
     /// Checks one document, appending findings.
-    fn check(&mut self, input: &CheckInput<'_>, out: &mut Vec<RawFinding>) -> Result<(), EngineError>;
+    fn check(
+        &mut self,
+        input: &CheckInput<'_>,
+        out: &mut Vec<RawFinding>,
+    ) -> Result<(), EngineError>;
 }
 
 /// A package compiled for validation: engines per profile and the full rule catalogue.
@@ -148,7 +162,11 @@ const _: () = {
 impl CompiledStandard {
     /// Engines that run for a profile.
     pub fn engines_for(&self, profile: &str) -> impl Iterator<Item = (usize, &Arc<dyn Engine>)> {
-        self.by_profile.get(profile).into_iter().flatten().map(|&i| (i, &self.engines[i]))
+        self.by_profile
+            .get(profile)
+            .into_iter()
+            .flatten()
+            .map(|&i| (i, &self.engines[i]))
     }
 
     /// Number of engines (for per-worker state vectors).
@@ -176,11 +194,16 @@ pub fn compile(package: &Arc<Package>) -> Result<CompiledStandard, EngineError> 
                 continue;
             }
             let Some((artefact, _)) = package.artefact(name) else {
-                return Err(EngineError::Catalogue { standard: spec.key(), message: format!("unknown artefact {name}") });
+                return Err(EngineError::Catalogue {
+                    standard: spec.key(),
+                    message: format!("unknown artefact {name}"),
+                });
             };
             let engine: Arc<dyn Engine> = match artefact.kind {
                 ArtefactKind::Xsd => Arc::new(xsd::XsdEngine::compile(package, name)?),
-                ArtefactKind::Jsonschema => Arc::new(jsonschema::JsonSchemaEngine::compile(package, name)?),
+                ArtefactKind::Jsonschema => {
+                    Arc::new(jsonschema::JsonSchemaEngine::compile(package, name)?)
+                }
                 other => {
                     return Err(EngineError::Compile {
                         standard: spec.key(),
@@ -195,14 +218,22 @@ pub fn compile(package: &Arc<Package>) -> Result<CompiledStandard, EngineError> 
         }
         by_profile.insert(profile.name.clone(), idx);
     }
-    if spec.rules.iter().any(|r| r.engine.contains(&EngineKind::Protocol)) {
+    if spec
+        .rules
+        .iter()
+        .any(|r| r.engine.contains(&EngineKind::Protocol))
+    {
         engines.push(Arc::new(protocol::ProtocolEngine::compile(package)?));
         let i = engines.len() - 1;
         for idx in by_profile.values_mut() {
             idx.push(i);
         }
     }
-    let mut rules: BTreeMap<String, RuleSpec> = spec.rules.iter().map(|r| (r.id.clone(), r.clone())).collect();
+    let mut rules: BTreeMap<String, RuleSpec> = spec
+        .rules
+        .iter()
+        .map(|r| (r.id.clone(), r.clone()))
+        .collect();
     for e in &engines {
         for r in e.discovered_rules() {
             rules.entry(r.id.clone()).or_insert(r);
@@ -211,5 +242,10 @@ pub fn compile(package: &Arc<Package>) -> Result<CompiledStandard, EngineError> 
     for r in crate::standard::builtin::rules() {
         rules.entry(r.id.clone()).or_insert(r);
     }
-    Ok(CompiledStandard { package: package.clone(), engines, by_profile, rules })
+    Ok(CompiledStandard {
+        package: package.clone(),
+        engines,
+        by_profile,
+        rules,
+    })
 }

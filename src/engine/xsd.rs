@@ -11,7 +11,7 @@
 //! - The compiled `xmlSchema` is shared read-only by all workers; each worker owns its
 //!   validation context.
 
-use super::{CheckInput, Body, Engine, EngineError, RawFinding, Worker};
+use super::{Body, CheckInput, Engine, EngineError, RawFinding, Worker};
 use crate::document::xml::{XmlDoc, step_matches};
 use crate::standard::{EngineKind, Package};
 use libxml::bindings as x;
@@ -49,12 +49,18 @@ fn init_libxml() {
 }
 
 /// libxml2 entity loader: serves package files in the current thread's scope, refuses the rest.
-unsafe extern "C" fn package_only_loader(url: *const c_char, _id: *const c_char, ctxt: x::xmlParserCtxtPtr) -> x::xmlParserInputPtr {
+unsafe extern "C" fn package_only_loader(
+    url: *const c_char,
+    _id: *const c_char,
+    ctxt: x::xmlParserCtxtPtr,
+) -> x::xmlParserInputPtr {
     if url.is_null() {
         return std::ptr::null_mut();
     }
     // SAFETY: libxml2 passes a NUL-terminated string.
-    let url = unsafe { CStr::from_ptr(url) }.to_string_lossy().into_owned();
+    let url = unsafe { CStr::from_ptr(url) }
+        .to_string_lossy()
+        .into_owned();
     let bytes = SCOPE.with(|s| {
         let mut s = s.borrow_mut();
         let scope = s.as_mut()?;
@@ -68,13 +74,23 @@ unsafe extern "C" fn package_only_loader(url: *const c_char, _id: *const c_char,
         }
         found
     });
-    let Some(bytes) = bytes else { return std::ptr::null_mut() };
-    let Ok(len) = c_int::try_from(bytes.len()) else { return std::ptr::null_mut() };
-    let Ok(curl) = CString::new(url) else { return std::ptr::null_mut() };
+    let Some(bytes) = bytes else {
+        return std::ptr::null_mut();
+    };
+    let Ok(len) = c_int::try_from(bytes.len()) else {
+        return std::ptr::null_mut();
+    };
+    let Ok(curl) = CString::new(url) else {
+        return std::ptr::null_mut();
+    };
     // SAFETY: CreateMem copies the bytes; the input stream takes ownership of the buffer; the
     // filename is allocated with libxml2's allocator (xmlStrdup) as xmlFreeInputStream expects.
     unsafe {
-        let buf = x::xmlParserInputBufferCreateMem(bytes.as_ptr().cast(), len, x::xmlCharEncoding_XML_CHAR_ENCODING_NONE);
+        let buf = x::xmlParserInputBufferCreateMem(
+            bytes.as_ptr().cast(),
+            len,
+            x::xmlCharEncoding_XML_CHAR_ENCODING_NONE,
+        );
         if buf.is_null() {
             return std::ptr::null_mut();
         }
@@ -107,7 +123,9 @@ unsafe extern "C" fn collect_error(user: *mut c_void, err: x::xmlErrorPtr) {
     unsafe {
         let sink = &mut *user.cast::<Vec<LibxmlError>>();
         let e = &*err;
-        let text = |p: *const c_char| (!p.is_null()).then(|| CStr::from_ptr(p).to_string_lossy().trim().to_string());
+        let text = |p: *const c_char| {
+            (!p.is_null()).then(|| CStr::from_ptr(p).to_string_lossy().trim().to_string())
+        };
         sink.push(LibxmlError {
             message: text(e.message).unwrap_or_default(),
             line: u32::try_from(e.line).unwrap_or(0),
@@ -192,13 +210,20 @@ impl XsdEngine {
     pub fn compile(package: &Package, name: &str) -> Result<XsdEngine, EngineError> {
         init_libxml();
         let spec = &package.spec;
-        let (artefact, _) = package.artefact(name).ok_or_else(|| EngineError::Catalogue {
+        let (artefact, _) = package
+            .artefact(name)
+            .ok_or_else(|| EngineError::Catalogue {
+                standard: spec.key(),
+                message: format!("unknown artefact {name}"),
+            })?;
+        let fail = |message: String| EngineError::Compile {
             standard: spec.key(),
-            message: format!("unknown artefact {name}"),
-        })?;
-        let fail = |message: String| EngineError::Compile { standard: spec.key(), artefact: artefact.file.clone(), message };
+            artefact: artefact.file.clone(),
+            message,
+        };
         let prefix = format!("{PACKAGE_BASE}{}/{}/", spec.id, spec.version);
-        let main_url = CString::new(format!("{prefix}{}", artefact.file)).map_err(|e| fail(e.to_string()))?;
+        let main_url =
+            CString::new(format!("{prefix}{}", artefact.file)).map_err(|e| fail(e.to_string()))?;
         SCOPE.with(|s| {
             *s.borrow_mut() = Some(LoaderScope {
                 prefix: prefix.clone(),
@@ -214,7 +239,11 @@ impl XsdEngine {
             if pctxt.is_null() {
                 None
             } else {
-                x::xmlSchemaSetParserStructuredErrors(pctxt, Some(collect_error), (&raw mut errors).cast());
+                x::xmlSchemaSetParserStructuredErrors(
+                    pctxt,
+                    Some(collect_error),
+                    (&raw mut errors).cast(),
+                );
                 let schema = x::xmlSchemaParse(pctxt);
                 x::xmlSchemaFreeParserCtxt(pctxt);
                 Some(schema)
@@ -228,9 +257,20 @@ impl XsdEngine {
                 .map(|u| format!("import/include of `{u}` does not resolve inside the package (add it to [catalog])"))
                 .collect();
             lines.extend(errors.iter().map(|e| {
-                let at = e.file.as_deref().map(|f| f.strip_prefix(&prefix).unwrap_or(f).to_string());
-                let kind = if e.level == x::xmlErrorLevel_XML_ERR_WARNING { "warning" } else { "error" };
-                format!("{kind}: {}{}", e.message, at.map(|f| format!(" ({f}:{})", e.line)).unwrap_or_default())
+                let at = e
+                    .file
+                    .as_deref()
+                    .map(|f| f.strip_prefix(&prefix).unwrap_or(f).to_string());
+                let kind = if e.level == x::xmlErrorLevel_XML_ERR_WARNING {
+                    "warning"
+                } else {
+                    "error"
+                };
+                format!(
+                    "{kind}: {}{}",
+                    e.message,
+                    at.map(|f| format!(" ({f}:{})", e.line)).unwrap_or_default()
+                )
             }));
             if lines.is_empty() {
                 lines.push("libxml2 could not compile the schema".into());
@@ -241,7 +281,10 @@ impl XsdEngine {
             .rules
             .iter()
             .filter(|r| r.engine.contains(&EngineKind::Xsd))
-            .map(|r| Scope { rule: r.id.clone(), element: r.xsd_scope.clone() })
+            .map(|r| Scope {
+                rule: r.id.clone(),
+                element: r.xsd_scope.clone(),
+            })
             .collect();
         if !scopes.iter().any(|s| s.element.is_none()) {
             return Err(EngineError::Catalogue {
@@ -249,20 +292,36 @@ impl XsdEngine {
                 message: "the package has an XSD artefact but no xsd rule without xsd_scope to report its errors".into(),
             });
         }
-        let profiles_of = spec.rules.iter().map(|r| (r.id.clone(), (r.profiles.clone(), r.variants.clone()))).collect();
+        let profiles_of = spec
+            .rules
+            .iter()
+            .map(|r| (r.id.clone(), (r.profiles.clone(), r.variants.clone())))
+            .collect();
         let schema = schema.ok_or_else(|| fail("libxml2 could not compile the schema".into()))?;
-        Ok(XsdEngine { schema, file: artefact.file.clone(), scopes, profiles_of })
+        Ok(XsdEngine {
+            schema,
+            file: artefact.file.clone(),
+            scopes,
+            profiles_of,
+        })
     }
 
     fn applies(&self, rule: &str, profile: &str, variant: &str) -> bool {
         self.profiles_of.get(rule).is_some_and(|(p, v)| {
-            (p.is_empty() || p.iter().any(|x| x == profile)) && (v.is_empty() || v.iter().any(|x| x == variant))
+            (p.is_empty() || p.iter().any(|x| x == profile))
+                && (v.is_empty() || v.iter().any(|x| x == variant))
         })
     }
 
     /// The rule an error at `path` belongs to: the scoped rule of the nearest enclosing element,
     /// else the unscoped rule.
-    fn rule_for(&self, doc: &XmlDoc<'_>, path: Option<&[usize]>, profile: &str, variant: &str) -> Option<String> {
+    fn rule_for(
+        &self,
+        doc: &XmlDoc<'_>,
+        path: Option<&[usize]>,
+        profile: &str,
+        variant: &str,
+    ) -> Option<String> {
         let scoped: Vec<&Scope> = self
             .scopes
             .iter()
@@ -271,7 +330,10 @@ impl XsdEngine {
         if let Some(path) = path {
             let mut node = doc.element_at(path);
             while let Some(n) = node {
-                if let Some(s) = scoped.iter().find(|s| s.element.as_deref().is_some_and(|e| step_matches(e, n))) {
+                if let Some(s) = scoped
+                    .iter()
+                    .find(|s| s.element.as_deref().is_some_and(|e| step_matches(e, n)))
+                {
                     return Some(s.rule.clone());
                 }
                 node = n.parent_element();
@@ -293,9 +355,14 @@ impl Engine for XsdEngine {
         // SAFETY: the schema is alive as long as `self`; the context is freed in Drop.
         let vctxt = unsafe { x::xmlSchemaNewValidCtxt(self.schema.0) };
         if vctxt.is_null() {
-            return Err(EngineError::Evaluate { message: "libxml2 could not create a validation context".into() });
+            return Err(EngineError::Evaluate {
+                message: "libxml2 could not create a validation context".into(),
+            });
         }
-        Ok(Box::new(XsdWorker { engine: self, vctxt }))
+        Ok(Box::new(XsdWorker {
+            engine: self,
+            vctxt,
+        }))
     }
 }
 
@@ -322,10 +389,17 @@ impl Drop for LibxmlDoc {
 }
 
 impl Worker for XsdWorker<'_> {
-    fn check(&mut self, input: &CheckInput<'_>, out: &mut Vec<RawFinding>) -> Result<(), EngineError> {
-        let Body::Xml(doc) = input.body else { return Ok(()) };
-        let len = c_int::try_from(doc.text.len())
-            .map_err(|_| EngineError::Evaluate { message: "document too large for libxml2".into() })?;
+    fn check(
+        &mut self,
+        input: &CheckInput<'_>,
+        out: &mut Vec<RawFinding>,
+    ) -> Result<(), EngineError> {
+        let Body::Xml(doc) = input.body else {
+            return Ok(());
+        };
+        let len = c_int::try_from(doc.text.len()).map_err(|_| EngineError::Evaluate {
+            message: "document too large for libxml2".into(),
+        })?;
         // konform's own limits (size, depth) were enforced before libxml2 sees the text, so
         // libxml2's built-in ones (256 levels) are lifted to follow them.
         let options = (x::xmlParserOption_XML_PARSE_NONET
@@ -337,31 +411,61 @@ impl Worker for XsdWorker<'_> {
         // konform has already decoded the document. The structured error handler is per thread.
         let parsed = unsafe {
             x::xmlSetStructuredErrorFunc((&raw mut parse_errors).cast(), Some(collect_error));
-            let d = x::xmlReadMemory(doc.text.as_ptr().cast(), len, std::ptr::null(), c"UTF-8".as_ptr(), options);
+            let d = x::xmlReadMemory(
+                doc.text.as_ptr().cast(),
+                len,
+                std::ptr::null(),
+                c"UTF-8".as_ptr(),
+                options,
+            );
             x::xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
             d
         };
         if parsed.is_null() {
-            let why = parse_errors.first().map_or("unknown error".to_string(), |e| format!("{} (line {})", e.message, e.line));
-            return Err(EngineError::Evaluate { message: format!("libxml2 could not parse the document: {why}") });
+            let why = parse_errors
+                .first()
+                .map_or("unknown error".to_string(), |e| {
+                    format!("{} (line {})", e.message, e.line)
+                });
+            return Err(EngineError::Evaluate {
+                message: format!("libxml2 could not parse the document: {why}"),
+            });
         }
         let parsed = LibxmlDoc(parsed);
         // SAFETY: vctxt and document are alive; `errors` outlives the validation call.
         let rc = unsafe {
-            x::xmlSchemaSetValidStructuredErrors(self.vctxt, Some(collect_error), (&raw mut errors).cast());
+            x::xmlSchemaSetValidStructuredErrors(
+                self.vctxt,
+                Some(collect_error),
+                (&raw mut errors).cast(),
+            );
             let rc = x::xmlSchemaValidateDoc(self.vctxt, parsed.0);
             x::xmlSchemaSetValidStructuredErrors(self.vctxt, None, std::ptr::null_mut());
             rc
         };
         drop(parsed);
         if rc < 0 {
-            return Err(EngineError::Evaluate { message: format!("libxml2 internal validation error ({rc})") });
+            return Err(EngineError::Evaluate {
+                message: format!("libxml2 internal validation error ({rc})"),
+            });
         }
         if rc > 0 && errors.is_empty() {
-            errors.push(LibxmlError { message: "the document is not valid against the schema".into(), line: 0, column: 0, level: 2, file: None, node_path: None });
+            errors.push(LibxmlError {
+                message: "the document is not valid against the schema".into(),
+                line: 0,
+                column: 0,
+                level: 2,
+                file: None,
+                node_path: None,
+            });
         }
         for e in errors {
-            let Some(rule) = self.engine.rule_for(doc, e.node_path.as_deref(), input.profile, input.variant) else { continue };
+            let Some(rule) =
+                self.engine
+                    .rule_for(doc, e.node_path.as_deref(), input.profile, input.variant)
+            else {
+                continue;
+            };
             let location = match e.node_path.as_deref().and_then(|p| doc.element_at(p)) {
                 Some(node) => doc.location(node),
                 None => doc.line_location(e.line.max(1), (e.column > 0).then_some(e.column)),

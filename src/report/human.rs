@@ -3,7 +3,9 @@
 
 use super::WriteCfg;
 use super::model::{Finding, Report, Verdict};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
 use std::fmt;
 
 #[derive(Debug)]
@@ -23,7 +25,12 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{} ({} {})", self.finding.rule, self.finding.level.as_str(), self.finding.severity.as_str())))
+        Some(Box::new(format!(
+            "{} ({} {})",
+            self.finding.rule,
+            self.finding.level.as_str(),
+            self.finding.severity.as_str()
+        )))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.finding.severity {
@@ -45,7 +52,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let offset = self.offset?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("here".into()), SourceSpan::from((offset, 0))))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("here".into()),
+            SourceSpan::from((offset, 0)),
+        ))))
     }
 }
 
@@ -56,13 +66,20 @@ fn offset_of(text: &str, line: u32, column: u32) -> Option<usize> {
         start += text[start..].find('\n')? + 1;
     }
     let line_text = &text[start..text[start..].find('\n').map_or(text.len(), |e| start + e)];
-    let col = line_text.char_indices().nth(column.saturating_sub(1) as usize).map_or(line_text.len(), |(i, _)| i);
+    let col = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line_text.len(), |(i, _)| i);
     Some(start + col)
 }
 
 /// Writes the human rendering.
 pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let theme = if cfg.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if cfg.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     for r in &report.results {
         let mark = match r.verdict {
@@ -80,9 +97,19 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
         if let Some(v) = &r.variant {
             what.push(format!("variant {v}"));
         }
-        writeln!(w, "{mark} {} — {} [{}]", r.document.name, r.verdict.as_str(), what.join(", "))?;
+        writeln!(
+            w,
+            "{mark} {} — {} [{}]",
+            r.document.name,
+            r.verdict.as_str(),
+            what.join(", ")
+        )?;
         if let Some(e) = &r.error {
-            writeln!(w, "  could not evaluate: {}", e.message.replace('\n', "\n  "))?;
+            writeln!(
+                w,
+                "  could not evaluate: {}",
+                e.message.replace('\n', "\n  ")
+            )?;
         }
         let text = cfg.sources.get(&r.document.name);
         for f in &r.findings {
@@ -91,15 +118,17 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
                 (Some(t), Some(l), c) => offset_of(t, l, c.unwrap_or(1)),
                 _ => None,
             };
-            let d = FindingDiagnostic { finding: f, source, offset };
+            let d = FindingDiagnostic {
+                finding: f,
+                source,
+                offset,
+            };
             let mut out = String::new();
             if handler.render_report(&mut out, &d).is_err() {
                 out = format!("{}: {}\n", f.rule, f.message);
             }
-            if offset.is_none() {
-                if let (Some(l), Some(c)) = (f.location.line, f.location.column) {
-                    out.push_str(&format!("    at {}:{l}:{c}\n", r.document.name));
-                }
+            if let (None, Some(l), Some(c)) = (offset, f.location.line, f.location.column) {
+                out.push_str(&format!("    at {}:{l}:{c}\n", r.document.name));
             }
             w.write_all(out.as_bytes())?;
         }

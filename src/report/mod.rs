@@ -17,7 +17,12 @@ pub enum Format {
 
 impl Format {
     /// Renders a report in this format.
-    pub fn render(self, report: &model::Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    pub fn render(
+        self,
+        report: &model::Report,
+        cfg: &WriteCfg,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         match self {
             Format::Human => human::write(report, cfg, w),
             Format::Json => json::write(report, cfg, w),

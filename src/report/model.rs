@@ -272,8 +272,20 @@ impl DocumentResult {
     /// Sorts findings (location, then rule id, then message) and derives the verdict.
     pub fn finish(&mut self, fail_on: Severity) {
         self.findings.sort_by(|a, b| {
-            (&a.location.line, &a.location.column, &a.rule, &a.message, &a.location.path)
-                .cmp(&(&b.location.line, &b.location.column, &b.rule, &b.message, &b.location.path))
+            (
+                &a.location.line,
+                &a.location.column,
+                &a.rule,
+                &a.message,
+                &a.location.path,
+            )
+                .cmp(&(
+                    &b.location.line,
+                    &b.location.column,
+                    &b.rule,
+                    &b.message,
+                    &b.location.path,
+                ))
         });
         self.findings.dedup();
         self.rules_checked.sort();
@@ -291,7 +303,11 @@ impl DocumentResult {
 impl Summary {
     /// Totals over results.
     pub fn of(results: &[DocumentResult]) -> Summary {
-        let mut s = Summary { documents: results.len(), verdict: Verdict::Conformant, ..Summary::default() };
+        let mut s = Summary {
+            documents: results.len(),
+            verdict: Verdict::Conformant,
+            ..Summary::default()
+        };
         for r in results {
             match r.verdict {
                 Verdict::Conformant => s.conformant += 1,
@@ -299,7 +315,9 @@ impl Summary {
                 Verdict::Error => s.errors += 1,
             }
             for f in &r.findings {
-                *s.by_severity.entry(f.severity.as_str().to_string()).or_default() += 1;
+                *s.by_severity
+                    .entry(f.severity.as_str().to_string())
+                    .or_default() += 1;
                 *s.by_rule.entry(f.rule.clone()).or_default() += 1;
             }
         }
@@ -318,7 +336,11 @@ impl Report {
     /// The exit status: a usage/configuration error wins over could-not-evaluate, which wins
     /// over non-conformant.
     pub fn exit_status(&self) -> ExitStatus {
-        let kinds = || self.results.iter().filter_map(|r| r.error.as_ref().map(|e| e.kind));
+        let kinds = || {
+            self.results
+                .iter()
+                .filter_map(|r| r.error.as_ref().map(|e| e.kind))
+        };
         if kinds().any(|k| matches!(k, ErrorKind::Detection | ErrorKind::Configuration)) {
             ExitStatus::UsageError
         } else if kinds().next().is_some() {

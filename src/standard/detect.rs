@@ -41,16 +41,30 @@ pub enum Detection {
 /// Checks one profile's match against a document; `Err` says why not.
 pub fn check_profile(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), String> {
     if profile.format != doc.syntax() {
-        return Err(format!("expects {:?}, document is {:?}", profile.format, doc.syntax()).to_lowercase());
+        return Err(format!(
+            "expects {:?}, document is {:?}",
+            profile.format,
+            doc.syntax()
+        )
+        .to_lowercase());
     }
     check_match(&profile.matcher, doc)
 }
 
 fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
     if let Some(root) = &m.root {
-        let actual = doc.root().map(|(ns, l)| if ns.is_empty() { l } else { format!("{{{ns}}}{l}") });
+        let actual = doc.root().map(|(ns, l)| {
+            if ns.is_empty() {
+                l
+            } else {
+                format!("{{{ns}}}{l}")
+            }
+        });
         if actual.as_deref() != Some(root.as_str()) {
-            return Err(format!("root element is {}, expected {root}", actual.unwrap_or_else(|| "none".into())));
+            return Err(format!(
+                "root element is {}, expected {root}",
+                actual.unwrap_or_else(|| "none".into())
+            ));
         }
     }
     for p in &m.exists {
@@ -76,17 +90,26 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
         if let Some(s) = &t.starts_with
             && !text.starts_with(s.as_str())
         {
-            return Err(format!("{} is `{text}`, expected it to start with `{s}`", t.path));
+            return Err(format!(
+                "{} is `{text}`, expected it to start with `{s}`",
+                t.path
+            ));
         }
         if let Some(r) = &t.matches
             && !regex_is_match(r, text)?
         {
-            return Err(format!("{} is `{text}`, which does not match /{r}/", t.path));
+            return Err(format!(
+                "{} is `{text}`, which does not match /{r}/",
+                t.path
+            ));
         }
         if let Some(r) = &t.name_matches
             && !regex_is_match(r, &name)?
         {
-            return Err(format!("{} is named `{name}`, which does not match /{r}/", t.path));
+            return Err(format!(
+                "{} is named `{name}`, which does not match /{r}/",
+                t.path
+            ));
         }
         if let Some(r) = &t.name_not_matches
             && regex_is_match(r, &name)?
@@ -98,12 +121,16 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
 }
 
 fn regex_is_match(pattern: &str, text: &str) -> Result<bool, String> {
-    let re = regex::Regex::new(pattern).map_err(|e| format!("invalid regex /{pattern}/ in package: {e}"))?;
+    let re = regex::Regex::new(pattern)
+        .map_err(|e| format!("invalid regex /{pattern}/ in package: {e}"))?;
     Ok(re.is_match(text))
 }
 
 /// Tries every profile of every package.
-pub fn detect<'a>(packages: impl IntoIterator<Item = &'a Arc<Package>>, doc: &dyn Probe) -> Detection {
+pub fn detect<'a>(
+    packages: impl IntoIterator<Item = &'a Arc<Package>>,
+    doc: &dyn Probe,
+) -> Detection {
     let mut hits = Vec::new();
     let mut misses = Vec::new();
     for pkg in packages {
@@ -112,8 +139,15 @@ pub fn detect<'a>(packages: impl IntoIterator<Item = &'a Arc<Package>>, doc: &dy
         }
         for profile in &pkg.spec.profiles {
             match check_profile(profile, doc) {
-                Ok(()) => hits.push(Candidate { package: pkg.clone(), profile: profile.name.clone() }),
-                Err(why) => misses.push(format!("{} profile {}: {why}", pkg.spec.key(), profile.name)),
+                Ok(()) => hits.push(Candidate {
+                    package: pkg.clone(),
+                    profile: profile.name.clone(),
+                }),
+                Err(why) => misses.push(format!(
+                    "{} profile {}: {why}",
+                    pkg.spec.key(),
+                    profile.name
+                )),
             }
         }
     }

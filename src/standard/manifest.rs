@@ -360,9 +360,15 @@ impl StandardSpec {
     /// Checks that need only the manifest: unique names, references that resolve.
     pub fn check_consistency(&self) -> Result<(), String> {
         let id_ok = !self.id.is_empty()
-            && self.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && self
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !id_ok {
-            return Err(format!("id `{}` must be lower-case letters, digits and `-`", self.id));
+            return Err(format!(
+                "id `{}` must be lower-case letters, digits and `-`",
+                self.id
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for r in &self.rules {

@@ -35,10 +35,14 @@ pub enum LoadError {
         reason: String,
     },
     /// An artefact's bytes do not match the digest in the manifest.
-    #[error("artefact digest mismatch in {standard}: {file} has sha256 {actual}, the manifest pins {expected}")]
+    #[error(
+        "artefact digest mismatch in {standard}: {file} has sha256 {actual}, the manifest pins {expected}"
+    )]
     #[diagnostic(
         code(konform::standard::digest),
-        help("the file was changed after the package was pinned; restore it or update sha256 deliberately")
+        help(
+            "the file was changed after the package was pinned; restore it or update sha256 deliberately"
+        )
     )]
     Digest {
         /// `id@version`.

@@ -3,8 +3,8 @@
 //! Owns reading a package from a folder or from the copy embedded in the binary. Files are
 //! read into memory once; engines get them from here and never touch the file system.
 
-use super::manifest::StandardSpec;
 use super::LoadError;
+use super::manifest::StandardSpec;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -93,7 +93,8 @@ fn safe_relative(rel: &str) -> bool {
     let p = Path::new(rel);
     !rel.is_empty()
         && !rel.contains('\\')
-        && p.components().all(|c| matches!(c, std::path::Component::Normal(_)))
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 /// sha256 as lower-case hex.
@@ -104,7 +105,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 impl Package {
     pub(crate) fn load(src: &dyn FileSource) -> Result<Package, LoadError> {
         let manifest_name = src.display("standard.toml");
-        let text = src.read("standard.toml").map_err(|e| LoadError::Io { path: manifest_name.clone(), reason: e })?;
+        let text = src.read("standard.toml").map_err(|e| LoadError::Io {
+            path: manifest_name.clone(),
+            reason: e,
+        })?;
         let text = String::from_utf8(text).map_err(|_| LoadError::Manifest {
             path: manifest_name.clone(),
             reason: "not valid UTF-8".into(),
@@ -114,7 +118,10 @@ impl Package {
             reason: e.to_string(),
         })?;
         spec.check_consistency()
-            .map_err(|reason| LoadError::Manifest { path: manifest_name.clone(), reason })?;
+            .map_err(|reason| LoadError::Manifest {
+                path: manifest_name.clone(),
+                reason,
+            })?;
 
         let mut hasher = Sha256::new();
         hasher.update(text.as_bytes());
@@ -123,12 +130,16 @@ impl Package {
             if !safe_relative(&a.file) {
                 return Err(LoadError::Manifest {
                     path: manifest_name,
-                    reason: format!("artefact `{}`: path `{}` leaves the package", a.name, a.file),
+                    reason: format!(
+                        "artefact `{}`: path `{}` leaves the package",
+                        a.name, a.file
+                    ),
                 });
             }
-            let bytes = src
-                .read(&a.file)
-                .map_err(|e| LoadError::Io { path: src.display(&a.file), reason: e })?;
+            let bytes = src.read(&a.file).map_err(|e| LoadError::Io {
+                path: src.display(&a.file),
+                reason: e,
+            })?;
             let actual = sha256_hex(&bytes);
             if !actual.eq_ignore_ascii_case(a.sha256.trim()) {
                 return Err(LoadError::Digest {
@@ -146,11 +157,18 @@ impl Package {
             if !files.contains_key(target) {
                 return Err(LoadError::Manifest {
                     path: manifest_name,
-                    reason: format!("catalog entry `{url}` points at `{target}`, which is not an artefact of the package"),
+                    reason: format!(
+                        "catalog entry `{url}` points at `{target}`, which is not an artefact of the package"
+                    ),
                 });
             }
         }
-        Ok(Package { spec, origin: src.origin(), files, digest: hex::encode(hasher.finalize()) })
+        Ok(Package {
+            spec,
+            origin: src.origin(),
+            files,
+            digest: hex::encode(hasher.finalize()),
+        })
     }
 
     /// Loads the package in `dir` (the folder holding `standard.toml`).

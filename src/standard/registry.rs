@@ -5,13 +5,14 @@
 //! the same `id@version` (so a user can pin a local copy); two folders defining the same
 //! `id@version` are an error.
 
+use super::LoadError;
 use super::manifest::State;
 use super::package::{DirSource, EmbeddedSource, Origin, Package};
-use super::LoadError;
 use std::path::Path;
 use std::sync::Arc;
 
-static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/standards");
+static EMBEDDED: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/standards");
 
 /// All installed standards, sorted by id then version.
 #[derive(Debug, Default)]
@@ -35,7 +36,13 @@ impl Selector {
     pub fn parse(s: &str) -> Result<Selector, LoadError> {
         let bad = || LoadError::Selector(s.to_string());
         let (id, ver) = match s.split_once('@') {
-            None => return if s.is_empty() { Err(bad()) } else { Ok(Selector::Latest(s.into())) },
+            None => {
+                return if s.is_empty() {
+                    Err(bad())
+                } else {
+                    Ok(Selector::Latest(s.into()))
+                };
+            }
             Some((id, v)) => (id.to_string(), v.trim()),
         };
         if id.is_empty() {
@@ -48,7 +55,10 @@ impl Selector {
         if let Ok(v) = semver::Version::parse(exact) {
             return Ok(Selector::Exact(id, v));
         }
-        if ver.starts_with('=') || ver.is_empty() || !ver.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        if ver.starts_with('=')
+            || ver.is_empty()
+            || !ver.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
             return Err(bad());
         }
         let req = semver::VersionReq::parse(&format!("={ver}")).map_err(|_| bad())?;
@@ -70,7 +80,10 @@ impl Registry {
         if include_embedded {
             for id_dir in EMBEDDED.dirs() {
                 for ver_dir in id_dir.dirs() {
-                    if ver_dir.get_file(ver_dir.path().join("standard.toml")).is_some() {
+                    if ver_dir
+                        .get_file(ver_dir.path().join("standard.toml"))
+                        .is_some()
+                    {
                         reg.insert(Package::load(&EmbeddedSource(ver_dir))?)?;
                     }
                 }
@@ -89,7 +102,8 @@ impl Registry {
                 reg.insert(Package::load(&DirSource(p))?)?;
             }
         }
-        reg.packages.sort_by(|a, b| (&a.spec.id, &a.spec.version).cmp(&(&b.spec.id, &b.spec.version)));
+        reg.packages
+            .sort_by(|a, b| (&a.spec.id, &a.spec.version).cmp(&(&b.spec.id, &b.spec.version)));
         Ok(reg)
     }
 
@@ -101,7 +115,11 @@ impl Registry {
                 self.packages[i] = Arc::new(pkg);
                 return Ok(());
             }
-            return Err(LoadError::Duplicate { key, first: old.origin.to_string(), second: pkg.origin.to_string() });
+            return Err(LoadError::Duplicate {
+                key,
+                first: old.origin.to_string(),
+                second: pkg.origin.to_string(),
+            });
         }
         self.packages.push(Arc::new(pkg));
         Ok(())
@@ -115,10 +133,18 @@ impl Registry {
     /// Resolves a selector string.
     pub fn resolve(&self, selector: &str) -> Result<Arc<Package>, LoadError> {
         let sel = Selector::parse(selector)?;
-        let same_id: Vec<&Arc<Package>> = self.packages.iter().filter(|p| p.spec.id == sel.id()).collect();
+        let same_id: Vec<&Arc<Package>> = self
+            .packages
+            .iter()
+            .filter(|p| p.spec.id == sel.id())
+            .collect();
         let pick = match &sel {
             Selector::Exact(_, v) => same_id.iter().find(|p| &p.spec.version == v).copied(),
-            Selector::Latest(_) => same_id.iter().rev().find(|p| p.spec.status.state == State::Active).copied(),
+            Selector::Latest(_) => same_id
+                .iter()
+                .rev()
+                .find(|p| p.spec.status.state == State::Active)
+                .copied(),
             Selector::Req(_, req) => same_id
                 .iter()
                 .rev()
@@ -150,7 +176,11 @@ impl Registry {
     }
 }
 
-fn find_packages(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) -> Result<(), LoadError> {
+fn find_packages(
+    dir: &Path,
+    depth: usize,
+    out: &mut Vec<std::path::PathBuf>,
+) -> Result<(), LoadError> {
     if dir.join("standard.toml").is_file() {
         out.push(dir.to_path_buf());
         return Ok(());
@@ -158,9 +188,15 @@ fn find_packages(dir: &Path, depth: usize, out: &mut Vec<std::path::PathBuf>) ->
     if depth >= 2 {
         return Ok(());
     }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| LoadError::Io { path: dir.display().to_string(), reason: e.to_string() })?;
-    let mut subdirs: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Io {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let mut subdirs: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     subdirs.sort();
     for sub in subdirs {
         find_packages(&sub, depth + 1, out)?;
@@ -175,13 +211,25 @@ mod tests {
     #[test]
     fn selectors_parse() {
         assert_eq!(Selector::parse("x").unwrap(), Selector::Latest("x".into()));
-        assert_eq!(Selector::parse("x@latest").unwrap(), Selector::Latest("x".into()));
-        assert!(matches!(Selector::parse("x@=1.2.3").unwrap(), Selector::Exact(_, v) if v == semver::Version::new(1,2,3)));
-        assert!(matches!(Selector::parse("x@1.2.3").unwrap(), Selector::Exact(..)));
-        let Selector::Req(_, r) = Selector::parse("x@1.2").unwrap() else { panic!() };
+        assert_eq!(
+            Selector::parse("x@latest").unwrap(),
+            Selector::Latest("x".into())
+        );
+        assert!(
+            matches!(Selector::parse("x@=1.2.3").unwrap(), Selector::Exact(_, v) if v == semver::Version::new(1,2,3))
+        );
+        assert!(matches!(
+            Selector::parse("x@1.2.3").unwrap(),
+            Selector::Exact(..)
+        ));
+        let Selector::Req(_, r) = Selector::parse("x@1.2").unwrap() else {
+            panic!()
+        };
         assert!(r.matches(&semver::Version::new(1, 2, 9)));
         assert!(!r.matches(&semver::Version::new(1, 3, 0)));
-        let Selector::Req(_, r) = Selector::parse("x@1").unwrap() else { panic!() };
+        let Selector::Req(_, r) = Selector::parse("x@1").unwrap() else {
+            panic!()
+        };
         assert!(r.matches(&semver::Version::new(1, 9, 0)));
         assert!(!r.matches(&semver::Version::new(2, 0, 0)));
         for bad in ["", "@1", "x@", "x@=1.2", "x@>1", "x@abc"] {

@@ -11,7 +11,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-static EMBEDDED: include_dir::Dir<'static> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/test-vectors");
+static EMBEDDED: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/test-vectors");
 
 /// What a vector must produce.
 #[derive(Debug, Clone, Deserialize)]
@@ -78,7 +79,10 @@ fn embedded_files() -> FileSet {
     let mut stack = vec![&EMBEDDED];
     while let Some(d) = stack.pop() {
         for f in d.files() {
-            out.insert(f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec());
+            out.insert(
+                f.path().to_string_lossy().replace('\\', "/"),
+                f.contents().to_vec(),
+            );
         }
         stack.extend(d.dirs());
     }
@@ -94,8 +98,15 @@ fn dir_files(root: &Path) -> Result<FileSet, String> {
             if p.is_dir() {
                 stack.push(p);
             } else {
-                let rel = p.strip_prefix(root).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?);
+                let rel = p
+                    .strip_prefix(root)
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(
+                    rel,
+                    std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?,
+                );
             }
         }
     }
@@ -110,26 +121,37 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Vector>, String> {
     };
     let mut vectors = Vec::new();
     for (path, bytes) in &files {
-        let Some(base) = path.strip_suffix(".expected.toml") else { continue };
+        let Some(base) = path.strip_suffix(".expected.toml") else {
+            continue;
+        };
         let parts: Vec<&str> = base.split('/').collect();
         let [standard, version, stem] = parts[..] else {
-            return Err(format!("{path}: expected <id>/<version>/<name>.expected.toml"));
+            return Err(format!(
+                "{path}: expected <id>/<version>/<name>.expected.toml"
+            ));
         };
         let text = std::str::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8"))?;
         let expected: Expectation = toml::from_str(text).map_err(|e| format!("{path}: {e}"))?;
         let prefix = format!("{standard}/{version}/{stem}.");
         let inputs: Vec<&String> = files
             .keys()
-            .filter(|k| k.starts_with(&prefix) && !k.ends_with(".toml") && !k[prefix.len()..].contains('/'))
+            .filter(|k| {
+                k.starts_with(&prefix) && !k.ends_with(".toml") && !k[prefix.len()..].contains('/')
+            })
             .collect();
         let [input] = inputs[..] else {
-            return Err(format!("{path}: expected exactly one input file {prefix}<ext>, found {}", inputs.len()));
+            return Err(format!(
+                "{path}: expected exactly one input file {prefix}<ext>, found {}",
+                inputs.len()
+            ));
         };
         let request = match &expected.request {
             None => None,
             Some(r) => {
                 let key = format!("{standard}/{version}/{r}");
-                let b = files.get(&key).ok_or_else(|| format!("{path}: request file {r} not found"))?;
+                let b = files
+                    .get(&key)
+                    .ok_or_else(|| format!("{path}: request file {r} not found"))?;
                 Some((r.clone(), b.clone()))
             }
         };
@@ -148,15 +170,27 @@ pub fn load(dir: Option<&Path>) -> Result<Vec<Vector>, String> {
 /// Compares a result with an expectation.
 pub fn compare(expected: &Expectation, result: &DocumentResult) -> Vec<String> {
     let mut problems = Vec::new();
-    let fired: std::collections::BTreeSet<&str> = result.findings.iter().map(|f| f.rule.as_str()).collect();
+    let fired: std::collections::BTreeSet<&str> =
+        result.findings.iter().map(|f| f.rule.as_str()).collect();
     if result.verdict != expected.verdict {
-        let why = result.error.as_ref().map(|e| format!(" ({})", e.message)).unwrap_or_default();
-        problems.push(format!("verdict is {}, expected {}{why}", result.verdict.as_str(), expected.verdict.as_str()));
+        let why = result
+            .error
+            .as_ref()
+            .map(|e| format!(" ({})", e.message))
+            .unwrap_or_default();
+        problems.push(format!(
+            "verdict is {}, expected {}{why}",
+            result.verdict.as_str(),
+            expected.verdict.as_str()
+        ));
     }
     if let Some(p) = &expected.profile
         && result.profile.as_deref() != Some(p.as_str())
     {
-        problems.push(format!("profile is {}, expected {p}", result.profile.as_deref().unwrap_or("none")));
+        problems.push(format!(
+            "profile is {}, expected {p}",
+            result.profile.as_deref().unwrap_or("none")
+        ));
     }
     for r in &expected.must_fire {
         if !fired.contains(r.as_str()) {
@@ -165,7 +199,12 @@ pub fn compare(expected: &Expectation, result: &DocumentResult) -> Vec<String> {
     }
     for r in &expected.must_not_fire {
         if fired.contains(r.as_str()) {
-            let msg = result.findings.iter().find(|f| &f.rule == r).map(|f| f.message.clone()).unwrap_or_default();
+            let msg = result
+                .findings
+                .iter()
+                .find(|f| &f.rule == r)
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
             problems.push(format!("{r} fired but must not: {msg}"));
         }
     }
@@ -180,11 +219,18 @@ pub fn compare(expected: &Expectation, result: &DocumentResult) -> Vec<String> {
 }
 
 /// Runs vectors whose standard is installed; a vector for an uninstalled standard is a problem.
-pub fn run(registry: Registry, vectors: &[Vector], only: Option<&str>) -> Result<Vec<VectorOutcome>, crate::standard::LoadError> {
+pub fn run(
+    registry: Registry,
+    vectors: &[Vector],
+    only: Option<&str>,
+) -> Result<Vec<VectorOutcome>, crate::standard::LoadError> {
     let only = only.map(|s| registry.resolve(s)).transpose()?;
     let mut by_standard: BTreeMap<String, Vec<&Vector>> = BTreeMap::new();
     for v in vectors {
-        by_standard.entry(format!("{}@{}", v.standard, v.version)).or_default().push(v);
+        by_standard
+            .entry(format!("{}@{}", v.standard, v.version))
+            .or_default()
+            .push(v);
     }
     let packages: Vec<_> = registry.packages().to_vec();
     let validator = Validator::new(registry, Options::default());
@@ -207,9 +253,16 @@ pub fn run(registry: Registry, vectors: &[Vector], only: Option<&str>) -> Result
             let mut session = validator.session();
             session.force(Some(package.clone()), v.expected.variant.clone());
             let doc = Document::from_bytes(v.name.clone(), v.bytes.clone());
-            let req = v.request.as_ref().map(|(n, b)| Document::from_bytes(n.clone(), b.clone()));
+            let req = v
+                .request
+                .as_ref()
+                .map(|(n, b)| Document::from_bytes(n.clone(), b.clone()));
             let result = session.validate(&doc, req.as_ref());
-            outcomes.push(VectorOutcome { vector, problems: compare(&v.expected, &result), result });
+            outcomes.push(VectorOutcome {
+                vector,
+                problems: compare(&v.expected, &result),
+                result,
+            });
         }
     }
     Ok(outcomes)
@@ -217,7 +270,12 @@ pub fn run(registry: Registry, vectors: &[Vector], only: Option<&str>) -> Result
 
 fn empty_result(name: &str) -> DocumentResult {
     DocumentResult {
-        document: crate::report::model::DocumentInfo { name: name.into(), sha256: None, size: 0, format: "unknown".into() },
+        document: crate::report::model::DocumentInfo {
+            name: name.into(),
+            sha256: None,
+            size: 0,
+            format: "unknown".into(),
+        },
         standard: None,
         profile: None,
         variant: None,

@@ -4,7 +4,14 @@ use super::*;
 use std::io::Write;
 
 fn validate_xroad(dir: &Path, file: &str) -> (i32, String, String) {
-    run(konform(dir).args(["validate", "--standard", "xroad-soap@4.0.0", "--format", "json", file]))
+    run(konform(dir).args([
+        "validate",
+        "--standard",
+        "xroad-soap@4.0.0",
+        "--format",
+        "json",
+        file,
+    ]))
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) {
@@ -36,7 +43,11 @@ fn truncated_xml_points_at_the_end() {
 #[test]
 fn invalid_utf8_is_an_encoding_finding() {
     let d = tmp();
-    write(d.path(), "u.xml", b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>caf\xe9</a>");
+    write(
+        d.path(),
+        "u.xml",
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>caf\xe9</a>",
+    );
     let (code, out, _) = validate_xroad(d.path(), "u.xml");
     assert_eq!(code, 1);
     let r = checked_report(&out);
@@ -55,19 +66,34 @@ fn xxe_file_entity_is_refused_and_nothing_is_read() {
     );
     let (code, out, _) = validate_xroad(d.path(), "x.xml");
     assert_eq!(code, 1);
-    assert!(!out.contains("root:"), "file content leaked into the report");
+    assert!(
+        !out.contains("root:"),
+        "file content leaked into the report"
+    );
     assert_eq!(fired(&checked_report(&out)), ["KONFORM-XML-002"]);
 }
 
 #[test]
 fn external_http_entity_dtd_and_schema_hints_make_no_connection() {
-    let wire = Tripwire::new();
+    let wire = Tripwire::start();
     let p = wire.port;
     let d = tmp();
-    write(d.path(), "e.xml", format!("<!DOCTYPE e SYSTEM \"http://127.0.0.1:{p}/evil.dtd\"><e/>").as_bytes());
-    write(d.path(), "f.xml", format!("<!DOCTYPE e [<!ENTITY % r SYSTEM \"http://127.0.0.1:{p}/r\"> %r;]><e/>").as_bytes());
+    write(
+        d.path(),
+        "e.xml",
+        format!("<!DOCTYPE e SYSTEM \"http://127.0.0.1:{p}/evil.dtd\"><e/>").as_bytes(),
+    );
+    write(
+        d.path(),
+        "f.xml",
+        format!("<!DOCTYPE e [<!ENTITY % r SYSTEM \"http://127.0.0.1:{p}/r\"> %r;]><e/>")
+            .as_bytes(),
+    );
     // A conformant message carrying a schemaLocation hint that points at the tripwire.
-    let e1 = std::fs::read_to_string(root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml")).expect("vector");
+    let e1 = std::fs::read_to_string(
+        root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml"),
+    )
+    .expect("vector");
     let hinted = e1.replacen(
         "<SOAP-ENV:Body>",
         &format!("<SOAP-ENV:Body xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"urn:x http://127.0.0.1:{p}/x.xsd\">"),
@@ -87,10 +113,18 @@ fn external_http_entity_dtd_and_schema_hints_make_no_connection() {
 #[test]
 fn billion_laughs_is_refused_quickly() {
     let d = tmp();
-    let mut doc = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
+    let mut doc =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n");
     for i in 1..10 {
-        let prev = if i == 1 { "lol".to_string() } else { format!("lol{}", i - 1) };
-        doc.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", format!("&{prev};").repeat(10)));
+        let prev = if i == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", i - 1)
+        };
+        doc.push_str(&format!(
+            "<!ENTITY lol{i} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
     }
     doc.push_str("]>\n<lolz>&lol9;</lolz>");
     write(d.path(), "b.xml", doc.as_bytes());
@@ -102,12 +136,21 @@ fn billion_laughs_is_refused_quickly() {
 #[test]
 fn gzip_input_is_not_decompressed() {
     let d = tmp();
-    write(d.path(), "z.xml", &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]);
+    write(
+        d.path(),
+        "z.xml",
+        &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3],
+    );
     let (code, out, _) = validate_xroad(d.path(), "z.xml");
     assert_eq!(code, 3);
     let r = checked_report(&out);
     assert_eq!(r["results"][0]["verdict"], "error");
-    assert!(r["results"][0]["error"]["message"].as_str().unwrap_or("").contains("gzip"));
+    assert!(
+        r["results"][0]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("gzip")
+    );
 }
 
 #[test]
@@ -118,20 +161,32 @@ fn a_200_mb_file_is_refused_without_reading_it() {
     let (code, out, _) = validate_xroad(d.path(), "big.xml");
     assert_eq!(code, 3);
     let r = checked_report(&out);
-    assert!(r["results"][0]["error"]["message"].as_str().unwrap_or("").contains("larger than the limit"));
+    assert!(
+        r["results"][0]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("larger than the limit")
+    );
 }
 
 #[test]
 fn deep_nesting_is_refused() {
     let d = tmp();
     let mut f = std::fs::File::create(d.path().join("deep.xml")).expect("create");
-    f.write_all("<a>".repeat(100_000).as_bytes()).expect("write");
-    f.write_all("</a>".repeat(100_000).as_bytes()).expect("write");
+    f.write_all("<a>".repeat(100_000).as_bytes())
+        .expect("write");
+    f.write_all("</a>".repeat(100_000).as_bytes())
+        .expect("write");
     drop(f);
     let (code, out, _) = validate_xroad(d.path(), "deep.xml");
     assert_eq!(code, 3);
     let r = checked_report(&out);
-    assert!(r["results"][0]["error"]["message"].as_str().unwrap_or("").contains("nests deeper"));
+    assert!(
+        r["results"][0]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nests deeper")
+    );
 }
 
 #[test]
@@ -140,7 +195,12 @@ fn missing_file_is_could_not_evaluate() {
     let (code, out, _) = validate_xroad(d.path(), "nope.xml");
     assert_eq!(code, 3);
     let r = checked_report(&out);
-    assert!(r["results"][0]["error"]["message"].as_str().unwrap_or("").contains("nope.xml"));
+    assert!(
+        r["results"][0]["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("nope.xml")
+    );
 }
 
 #[test]
@@ -155,9 +215,13 @@ fn glob_matching_nothing_is_a_usage_error() {
 fn unknown_standard_lists_what_is_installed() {
     let d = tmp();
     write(d.path(), "a.xml", b"<a/>");
-    let (code, _, err) = run(konform(d.path()).args(["validate", "--standard", "nosuch@1", "a.xml"]));
+    let (code, _, err) =
+        run(konform(d.path()).args(["validate", "--standard", "nosuch@1", "a.xml"]));
     assert_eq!(code, 2);
-    assert!(err.contains("unknown standard `nosuch@1`") && err.contains("xroad-soap@4.0.0"), "{err}");
+    assert!(
+        err.contains("unknown standard `nosuch@1`") && err.contains("xroad-soap@4.0.0"),
+        "{err}"
+    );
 }
 
 fn copy_package(to: &Path) -> PathBuf {
@@ -175,7 +239,11 @@ fn copy_package(to: &Path) -> PathBuf {
 fn broken_standard_toml_is_a_configuration_error() {
     let d = tmp();
     let pkg = copy_package(d.path());
-    std::fs::write(pkg.join("standard.toml"), "id = \"x\"\nversion = \"not semver\"\ntitel = 1\n").expect("write");
+    std::fs::write(
+        pkg.join("standard.toml"),
+        "id = \"x\"\nversion = \"not semver\"\ntitel = 1\n",
+    )
+    .expect("write");
     let (code, _, err) = run(konform(d.path()).args(["standards", "list", "--standards", "pkg"]));
     assert_eq!(code, 2);
     assert!(err.contains("invalid package manifest"), "{err}");
@@ -185,11 +253,17 @@ fn broken_standard_toml_is_a_configuration_error() {
 fn artefact_digest_mismatch_is_a_configuration_error() {
     let d = tmp();
     let pkg = copy_package(d.path());
-    let mut f = std::fs::OpenOptions::new().append(true).open(pkg.join("address.schema.json")).expect("open");
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(pkg.join("address.schema.json"))
+        .expect("open");
     f.write_all(b"\n").expect("append");
     let (code, _, err) = run(konform(d.path()).args(["standards", "list", "--standards", "pkg"]));
     assert_eq!(code, 2);
-    assert!(err.contains("digest mismatch") && err.contains("address.schema.json"), "{err}");
+    assert!(
+        err.contains("digest mismatch") && err.contains("address.schema.json"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -199,14 +273,25 @@ fn malformed_and_duplicate_json() {
     write(d.path(), "dup.json", b"{\"name\": \"x\", \"email\": \"a@b.de\", \"address\": {\"city\": \"B\", \"city\": \"C\"}}");
     let fixture = root().join("tests/fixtures/json-demo");
     let fx = fixture.to_str().expect("utf8");
-    let (code, out, _) = run(konform(d.path()).args(["validate", "--standards", fx, "--format", "json", "m.json"]));
+    let (code, out, _) =
+        run(konform(d.path()).args(["validate", "--standards", fx, "--format", "json", "m.json"]));
     assert_eq!(code, 1);
     let r = checked_report(&out);
     assert_eq!(fired(&r), ["KONFORM-JSON-001"]);
     assert_eq!(r["results"][0]["findings"][0]["location"]["line"], 2);
-    let (code, out, _) = run(konform(d.path()).args(["validate", "--standards", fx, "--format", "json", "dup.json"]));
+    let (code, out, _) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        fx,
+        "--format",
+        "json",
+        "dup.json",
+    ]));
     assert_eq!(code, 1);
     let r = checked_report(&out);
     assert_eq!(fired(&r), ["KONFORM-JSON-002"]);
-    assert_eq!(r["results"][0]["findings"][0]["location"]["path"], "/address/city");
+    assert_eq!(
+        r["results"][0]["findings"][0]["location"]["path"],
+        "/address/city"
+    );
 }

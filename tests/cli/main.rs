@@ -28,7 +28,10 @@ pub fn shared() -> Option<PathBuf> {
 /// A `konform` command with a clean environment.
 pub fn konform(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("konform").expect("binary");
-    c.current_dir(dir).env_remove("KONFORM_STANDARDS").env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    c.current_dir(dir)
+        .env_remove("KONFORM_STANDARDS")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1");
     c
 }
 
@@ -44,13 +47,26 @@ pub fn run(cmd: &mut Command) -> (i32, String, String) {
 
 /// Validates a JSON report against the published schema and returns it parsed.
 pub fn checked_report(stdout: &str) -> serde_json::Value {
-    let report: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("report is not JSON: {e}\n{stdout}"));
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("reports/konform-report.schema.json")).expect("schema"))
-            .expect("schema JSON");
-    let validator = ::jsonschema::options().should_validate_formats(true).build(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "report violates reports/konform-report.schema.json:\n{}", errors.join("\n"));
+    let report: serde_json::Value = serde_json::from_str(stdout)
+        .unwrap_or_else(|e| panic!("report is not JSON: {e}\n{stdout}"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("reports/konform-report.schema.json"))
+            .expect("schema"),
+    )
+    .expect("schema JSON");
+    let validator = ::jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report violates reports/konform-report.schema.json:\n{}",
+        errors.join("\n")
+    );
     report
 }
 
@@ -58,7 +74,11 @@ pub fn checked_report(stdout: &str) -> serde_json::Value {
 pub fn fired(report: &serde_json::Value) -> Vec<String> {
     report["results"][0]["findings"]
         .as_array()
-        .map(|a| a.iter().filter_map(|f| f["rule"].as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["rule"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -76,7 +96,7 @@ pub struct Tripwire {
 
 impl Tripwire {
     /// Starts listening.
-    pub fn new() -> Tripwire {
+    pub fn start() -> Tripwire {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");

@@ -7,7 +7,10 @@ use crate::report::model::ExitStatus;
 /// Lists installed standards.
 pub fn list(common: &StandardsArgs) -> miette::Result<ExitStatus> {
     let reg = load_registry(common)?;
-    println!("{:<28} {:<11} {:<9} {:<10} TITLE", "STANDARD", "STATE", "PROFILES", "ORIGIN");
+    println!(
+        "{:<28} {:<11} {:<9} {:<10} TITLE",
+        "STANDARD", "STATE", "PROFILES", "ORIGIN"
+    );
     for p in reg.packages() {
         let s = &p.spec;
         println!(
@@ -36,7 +39,11 @@ pub fn show(selector: &str, common: &StandardsArgs) -> miette::Result<ExitStatus
     println!("origin: {}", p.origin);
     println!("digest: {}", p.digest);
     if !s.variants.is_empty() {
-        let v: Vec<String> = s.variants.iter().map(|v| format!("{} ({})", v.name, v.title)).collect();
+        let v: Vec<String> = s
+            .variants
+            .iter()
+            .map(|v| format!("{} ({})", v.name, v.title))
+            .collect();
         println!("variants: {}", v.join(", "));
     }
     println!("\nprofiles:");
@@ -48,9 +55,16 @@ pub fn show(selector: &str, common: &StandardsArgs) -> miette::Result<ExitStatus
         println!("  {:<28} {:?}  sha256:{}", a.file, a.kind, a.sha256);
     }
     println!("\nrules:");
-    println!("  {:<16} {:<10} {:<8} {:<28} {:<40} TITLE", "ID", "LEVEL", "SEVERITY", "ENGINE", "CLAUSE");
+    println!(
+        "  {:<16} {:<10} {:<8} {:<28} {:<40} TITLE",
+        "ID", "LEVEL", "SEVERITY", "ENGINE", "CLAUSE"
+    );
     for r in &s.rules {
-        let engines: Vec<String> = r.engine.iter().map(|e| format!("{e:?}").to_lowercase()).collect();
+        let engines: Vec<String> = r
+            .engine
+            .iter()
+            .map(|e| format!("{e:?}").to_lowercase())
+            .collect();
         println!(
             "  {:<16} {:<10} {:<8} {:<28} {:<40} {}",
             r.id,
@@ -65,7 +79,11 @@ pub fn show(selector: &str, common: &StandardsArgs) -> miette::Result<ExitStatus
 }
 
 /// Explains a rule.
-pub fn rule(id: &str, standard: Option<&str>, common: &StandardsArgs) -> miette::Result<ExitStatus> {
+pub fn rule(
+    id: &str,
+    standard: Option<&str>,
+    common: &StandardsArgs,
+) -> miette::Result<ExitStatus> {
     let reg = load_registry(common)?;
     let packages = match standard {
         Some(sel) => vec![reg.resolve(sel)?],
@@ -76,7 +94,12 @@ pub fn rule(id: &str, standard: Option<&str>, common: &StandardsArgs) -> miette:
         if let Some(r) = p.spec.rule(id) {
             found = true;
             println!("{} ({}) — {}", r.id, p.spec.key(), r.title);
-            println!("level: {}  severity: {}  clause: {}", r.level.as_str(), r.severity.as_str(), r.clause);
+            println!(
+                "level: {}  severity: {}  clause: {}",
+                r.level.as_str(),
+                r.severity.as_str(),
+                r.clause
+            );
             if !r.profiles.is_empty() {
                 println!("profiles: {}", r.profiles.join(", "));
             }
@@ -90,9 +113,19 @@ pub fn rule(id: &str, standard: Option<&str>, common: &StandardsArgs) -> miette:
     }
     if let Some(imp) = crate::engine::protocol::find(id) {
         found = true;
-        println!("\n{}", imp.explain().lines().map(str::trim).collect::<Vec<_>>().join("\n"));
+        println!(
+            "\n{}",
+            imp.explain()
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
     }
-    if let Some(r) = crate::standard::builtin::rules().into_iter().find(|r| r.id == id) {
+    if let Some(r) = crate::standard::builtin::rules()
+        .into_iter()
+        .find(|r| r.id == id)
+    {
         found = true;
         println!("{} (built-in) — {}\nclause: {}", r.id, r.title, r.clause);
     }

@@ -4,7 +4,9 @@ use crate::cli::args::{ColorChoice, FailOn, ValidateArgs};
 use crate::cli::load_registry;
 use crate::document::{Document, Limits};
 use crate::pipeline::{Options, Validator, build_report};
-use crate::report::model::{DocumentInfo, DocumentResult, ErrorKind, EvalError, ExitStatus, RunInfo, Verdict};
+use crate::report::model::{
+    DocumentInfo, DocumentResult, ErrorKind, EvalError, ExitStatus, RunInfo, Verdict,
+};
 use crate::report::{Format, WriteCfg};
 use crate::standard::Severity;
 use miette::{IntoDiagnostic, miette};
@@ -46,7 +48,9 @@ fn expand(inputs: &[String]) -> miette::Result<Vec<Input>> {
             collect_dir(path, &mut files).into_diagnostic()?;
             files.sort();
             if files.is_empty() {
-                return Err(miette!("directory {raw} holds no .xml, .json or .http files"));
+                return Err(miette!(
+                    "directory {raw} holds no .xml, .json or .http files"
+                ));
             }
             out.extend(files.into_iter().map(Input::File));
         } else if raw.contains(['*', '?', '[']) && !path.exists() {
@@ -72,7 +76,11 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let p = entry?.path();
         if p.is_dir() {
             collect_dir(&p, out)?;
-        } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e)) {
+        } else if p
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e))
+        {
             out.push(p);
         }
     }
@@ -94,26 +102,38 @@ pub(crate) fn report_time() -> String {
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
         .unwrap_or_else(time::OffsetDateTime::now_utc);
-    t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
     }
 }
 
 fn read_error(name: String, message: String) -> DocumentResult {
     DocumentResult {
-        document: DocumentInfo { name, sha256: None, size: 0, format: "unknown".into() },
+        document: DocumentInfo {
+            name,
+            sha256: None,
+            size: 0,
+            format: "unknown".into(),
+        },
         standard: None,
         profile: None,
         variant: None,
         request: None,
         verdict: Verdict::Error,
-        error: Some(EvalError { kind: ErrorKind::Input, message }),
+        error: Some(EvalError {
+            kind: ErrorKind::Input,
+            message,
+        }),
         rules_checked: Vec::new(),
         findings: Vec::new(),
         duration_ms: 0.0,
@@ -126,17 +146,28 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     // Parse report targets before any work, so a typo fails fast.
     let mut targets = Vec::new();
     for r in &a.reports {
-        let (fmt, path) = r.split_once('=').ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
-        let fmt = <Format as clap::ValueEnum>::from_str(fmt, true).map_err(|_| miette!("unknown report format `{fmt}` (human, json)"))?;
+        let (fmt, path) = r
+            .split_once('=')
+            .ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
+        let fmt = <Format as clap::ValueEnum>::from_str(fmt, true)
+            .map_err(|_| miette!("unknown report format `{fmt}` (human, json)"))?;
         targets.push((fmt, PathBuf::from(path)));
     }
     let registry = load_registry(&a.common)?;
-    let standard = a.standard.as_deref().map(|s| registry.resolve(s)).transpose()?;
+    let standard = a
+        .standard
+        .as_deref()
+        .map(|s| registry.resolve(s))
+        .transpose()?;
     if let (Some(p), Some(v)) = (&standard, &a.variant)
         && !p.spec.variants.iter().any(|x| &x.name == v)
     {
         let names: Vec<&str> = p.spec.variants.iter().map(|x| x.name.as_str()).collect();
-        return Err(miette!("{} has no variant `{v}` (variants: {})", p.spec.key(), names.join(", ")));
+        return Err(miette!(
+            "{} has no variant `{v}` (variants: {})",
+            p.spec.key(),
+            names.join(", ")
+        ));
     }
     if a.profile.is_some() && standard.is_none() {
         return Err(miette!("--profile needs --standard"));
@@ -145,7 +176,10 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
         return Err(miette!("standard input (`-`) can be named only once"));
     }
-    let limits = Limits { max_bytes: a.max_size, max_depth: a.max_depth };
+    let limits = Limits {
+        max_bytes: a.max_size,
+        max_depth: a.max_depth,
+    };
     let options = Options {
         standard,
         profile: a.profile.clone(),
@@ -168,12 +202,17 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     let progress = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(inputs.len() as u64);
         pb.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} documents ({per_sec}, eta {eta})")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} documents ({per_sec}, eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         pb
     });
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(a.jobs.unwrap_or(0)).build().into_diagnostic()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(a.jobs.unwrap_or(0))
+        .build()
+        .into_diagnostic()?;
     let outcomes: Vec<(DocumentResult, Option<Arc<str>>)> = pool.install(|| {
         inputs
             .par_iter()
@@ -181,7 +220,9 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
                 || validator.session(),
                 |session, input| {
                     let doc = match input {
-                        Input::Stdin => Document::read_limited("-".into(), std::io::stdin().lock(), &limits),
+                        Input::Stdin => {
+                            Document::read_limited("-".into(), std::io::stdin().lock(), &limits)
+                        }
                         Input::File(p) => Document::read_path(p, &limits),
                     };
                     let out = match doc {
@@ -189,12 +230,17 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
                         Ok(doc) => {
                             let paired = match (&explicit_request, input) {
                                 (Some(r), _) => Some(r.clone()),
-                                (None, Input::File(p)) => conventional_request(p).and_then(|r| Document::read_path(&r, &limits).ok()),
+                                (None, Input::File(p)) => conventional_request(p)
+                                    .and_then(|r| Document::read_path(&r, &limits).ok()),
                                 _ => None,
                             };
                             let result = session.validate(&doc, paired.as_ref());
-                            let source = (want_sources && !result.findings.is_empty() && doc.bytes.len() <= 4 << 20)
-                                .then(|| Arc::<str>::from(String::from_utf8_lossy(&doc.bytes).as_ref()));
+                            let source = (want_sources
+                                && !result.findings.is_empty()
+                                && doc.bytes.len() <= 4 << 20)
+                                .then(|| {
+                                    Arc::<str>::from(String::from_utf8_lossy(&doc.bytes).as_ref())
+                                });
                             (result, source)
                         }
                     };
@@ -225,9 +271,15 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         fail_on: validator.options().fail_on,
     };
     let report = build_report(&validator, results, run);
-    let cfg = WriteCfg { color: use_color(a.color), sources };
+    let cfg = WriteCfg {
+        color: use_color(a.color),
+        sources,
+    };
     for (fmt, path) in &targets {
-        let file_cfg = WriteCfg { color: false, ..cfg.clone() };
+        let file_cfg = WriteCfg {
+            color: false,
+            ..cfg.clone()
+        };
         crate::report::write::atomic(path, |w| fmt.render(&report, &file_cfg, w))
             .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
     }

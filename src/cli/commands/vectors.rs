@@ -7,12 +7,20 @@ use miette::miette;
 use std::path::PathBuf;
 
 /// Runs vectors and prints each disagreement; exit 1 if any.
-pub fn run(standard: Option<&str>, dir: Option<PathBuf>, common: &StandardsArgs) -> miette::Result<ExitStatus> {
+pub fn run(
+    standard: Option<&str>,
+    dir: Option<PathBuf>,
+    common: &StandardsArgs,
+) -> miette::Result<ExitStatus> {
     let registry = load_registry(common)?;
-    let vectors = crate::vectors::load(dir.as_deref()).map_err(|e| miette!("cannot load vectors: {e}"))?;
+    let vectors =
+        crate::vectors::load(dir.as_deref()).map_err(|e| miette!("cannot load vectors: {e}"))?;
     let outcomes = crate::vectors::run(registry, &vectors, standard)?;
     if outcomes.is_empty() {
-        return Err(miette!("no vectors to run{}", standard.map(|s| format!(" for {s}")).unwrap_or_default()));
+        return Err(miette!(
+            "no vectors to run{}",
+            standard.map(|s| format!(" for {s}")).unwrap_or_default()
+        ));
     }
     let mut failed = 0;
     for o in &outcomes {
@@ -27,5 +35,9 @@ pub fn run(standard: Option<&str>, dir: Option<PathBuf>, common: &StandardsArgs)
     }
     let passed = outcomes.len() - failed;
     println!("{passed} passed, {failed} failed");
-    Ok(if failed == 0 { ExitStatus::Conformant } else { ExitStatus::NonConformant })
+    Ok(if failed == 0 {
+        ExitStatus::Conformant
+    } else {
+        ExitStatus::NonConformant
+    })
 }

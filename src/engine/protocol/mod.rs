@@ -144,12 +144,20 @@ impl ProtocolEngine {
     /// Resolves every `engine = "protocol"` rule of the package to its implementation.
     pub fn compile(package: &Package) -> Result<ProtocolEngine, EngineError> {
         let mut rules = Vec::new();
-        for r in package.spec.rules.iter().filter(|r| r.engine.contains(&EngineKind::Protocol)) {
+        for r in package
+            .spec
+            .rules
+            .iter()
+            .filter(|r| r.engine.contains(&EngineKind::Protocol))
+        {
             let rule = find(&r.id).ok_or_else(|| EngineError::Catalogue {
                 standard: package.spec.key(),
                 message: format!("rule {} is declared with engine \"protocol\" but konform has no implementation of it", r.id),
             })?;
-            rules.push(Selected { rule, spec: r.clone() });
+            rules.push(Selected {
+                rule,
+                spec: r.clone(),
+            });
         }
         Ok(ProtocolEngine { rules })
     }
@@ -169,7 +177,11 @@ struct ProtocolWorker<'e> {
 }
 
 impl Worker for ProtocolWorker<'_> {
-    fn check(&mut self, input: &CheckInput<'_>, out: &mut Vec<RawFinding>) -> Result<(), EngineError> {
+    fn check(
+        &mut self,
+        input: &CheckInput<'_>,
+        out: &mut Vec<RawFinding>,
+    ) -> Result<(), EngineError> {
         let soap = match input.body {
             Body::Xml(doc) => Some(soap::SoapView::new(doc)),
             Body::Json(_) => None,
@@ -178,11 +190,14 @@ impl Worker for ProtocolWorker<'_> {
             Some(Body::Xml(doc)) => Some(soap::SoapView::new(doc)),
             _ => None,
         };
-        let ctx = RuleContext { input, soap, request_soap };
+        let ctx = RuleContext {
+            input,
+            soap,
+            request_soap,
+        };
         for s in self.engine.rules.iter().filter(|s| runs(&s.spec, input)) {
             s.rule.check(&ctx, out);
         }
         Ok(())
     }
 }
-

@@ -36,21 +36,29 @@ impl<'d, 'a> SoapView<'d, 'a> {
         let envelope = doc.tree.root_element();
         let ns = envelope.tag_name().namespace();
         let child = |local: &str| {
-            envelope
-                .children()
-                .find(|c| c.is_element() && c.tag_name().namespace() == ns && c.tag_name().name() == local)
+            envelope.children().find(|c| {
+                c.is_element() && c.tag_name().namespace() == ns && c.tag_name().name() == local
+            })
         };
-        SoapView { doc, envelope, header: child("Header"), body: child("Body") }
+        SoapView {
+            doc,
+            envelope,
+            header: child("Header"),
+            body: child("Body"),
+        }
     }
 
     /// Whether the root is a SOAP 1.1 `Envelope`.
     pub fn is_soap11(&self) -> bool {
-        self.envelope.tag_name().namespace() == Some(SOAP11) && self.envelope.tag_name().name() == "Envelope"
+        self.envelope.tag_name().namespace() == Some(SOAP11)
+            && self.envelope.tag_name().name() == "Envelope"
     }
 
     /// Element children of the header, in order.
     pub fn header_fields(&self) -> Vec<Node<'d, 'a>> {
-        self.header.map(|h| h.children().filter(Node::is_element).collect()).unwrap_or_default()
+        self.header
+            .map(|h| h.children().filter(Node::is_element).collect())
+            .unwrap_or_default()
     }
 
     /// All header fields with this namespace and local name.
@@ -73,13 +81,17 @@ impl<'d, 'a> SoapView<'d, 'a> {
 
     /// Element children of the body, in order.
     pub fn body_children(&self) -> Vec<Node<'d, 'a>> {
-        self.body.map(|b| b.children().filter(Node::is_element).collect()).unwrap_or_default()
+        self.body
+            .map(|b| b.children().filter(Node::is_element).collect())
+            .unwrap_or_default()
     }
 
     /// The SOAP `Fault` in the body, if any.
     pub fn fault(&self) -> Option<Node<'d, 'a>> {
         let ns = self.envelope.tag_name().namespace();
-        self.body_children().into_iter().find(|c| c.tag_name().namespace() == ns && c.tag_name().name() == "Fault")
+        self.body_children()
+            .into_iter()
+            .find(|c| c.tag_name().namespace() == ns && c.tag_name().name() == "Fault")
     }
 
     /// Location of a node.
@@ -110,19 +122,36 @@ impl<'d, 'a> XRoadId<'d, 'a> {
         let parts = node
             .children()
             .filter(|c| c.is_element())
-            .map(|c| (c.tag_name().name().to_string(), c.text().unwrap_or("").trim().to_string(), c))
+            .map(|c| {
+                (
+                    c.tag_name().name().to_string(),
+                    c.text().unwrap_or("").trim().to_string(),
+                    c,
+                )
+            })
             .collect();
-        XRoadId { node, object_type: node.attribute((IDENT, "objectType")).map(str::to_string), parts }
+        XRoadId {
+            node,
+            object_type: node.attribute((IDENT, "objectType")).map(str::to_string),
+            parts,
+        }
     }
 
     /// The value of a part.
     pub fn get(&self, local: &str) -> Option<&str> {
-        self.parts.iter().find(|p| p.0 == local).map(|p| p.1.as_str())
+        self.parts
+            .iter()
+            .find(|p| p.0 == local)
+            .map(|p| p.1.as_str())
     }
 
     /// `TYPE:a/b/c` form, as X-Road writes identifiers in logs and errors.
     pub fn display(&self) -> String {
         let codes: Vec<&str> = self.parts.iter().map(|p| p.1.as_str()).collect();
-        format!("{}:{}", self.object_type.as_deref().unwrap_or("?"), codes.join("/"))
+        format!(
+            "{}:{}",
+            self.object_type.as_deref().unwrap_or("?"),
+            codes.join("/")
+        )
     }
 }
