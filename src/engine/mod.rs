@@ -7,6 +7,7 @@
 
 pub mod jsonschema;
 pub mod protocol;
+pub mod schematron;
 pub mod xsd;
 
 use crate::document::http::HttpMessage;
@@ -203,6 +204,9 @@ pub fn compile(package: &Arc<Package>) -> Result<CompiledStandard, EngineError> 
                 ArtefactKind::Xsd => Arc::new(xsd::XsdEngine::compile(package, name)?),
                 ArtefactKind::Jsonschema => {
                     Arc::new(jsonschema::JsonSchemaEngine::compile(package, name)?)
+                }
+                ArtefactKind::Schematron => {
+                    Arc::new(schematron::SchematronEngine::compile(package, name)?)
                 }
                 other => {
                     return Err(EngineError::Compile {

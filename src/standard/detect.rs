@@ -120,10 +120,27 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
     Ok(())
 }
 
+/// Compiled match regexes, shared by all threads (a package names a handful; compiling one per
+/// document would dominate detection time).
 fn regex_is_match(pattern: &str, text: &str) -> Result<bool, String> {
+    use std::collections::HashMap;
+    use std::sync::{OnceLock, RwLock};
+    static CACHE: OnceLock<RwLock<HashMap<String, regex::Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache
+        .read()
+        .ok()
+        .and_then(|c| c.get(pattern).map(|re| re.is_match(text)))
+    {
+        return Ok(hit);
+    }
     let re = regex::Regex::new(pattern)
         .map_err(|e| format!("invalid regex /{pattern}/ in package: {e}"))?;
-    Ok(re.is_match(text))
+    let matched = re.is_match(text);
+    if let Ok(mut c) = cache.write() {
+        c.insert(pattern.to_string(), re);
+    }
+    Ok(matched)
 }
 
 /// Tries every profile of every package.

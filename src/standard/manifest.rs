@@ -397,6 +397,15 @@ impl StandardSpec {
         }
         let mut pnames = std::collections::BTreeSet::new();
         for p in &self.profiles {
+            for t in &p.matcher.values {
+                for re in [&t.matches, &t.name_matches, &t.name_not_matches]
+                    .into_iter()
+                    .flatten()
+                {
+                    regex::Regex::new(re)
+                        .map_err(|e| format!("profile `{}`: invalid regex /{re}/: {e}", p.name))?;
+                }
+            }
             if !pnames.insert(p.name.as_str()) {
                 return Err(format!("profile `{}` is declared twice", p.name));
             }

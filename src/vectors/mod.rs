@@ -3,6 +3,9 @@
 //! Vectors come from the copy of `test-vectors/` embedded in the binary or from a folder laid
 //! out as `<id>/<version>/<name>.<ext>` + `<name>.expected.toml`.
 
+pub mod vefa;
+pub mod xmute;
+
 use crate::document::Document;
 use crate::pipeline::{Options, Validator};
 use crate::report::model::{DocumentResult, Verdict};

@@ -12,7 +12,7 @@ use crate::standard::Severity;
 use miette::{IntoDiagnostic, miette};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -289,8 +289,10 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
             a.format.render(&report, &cfg, &mut err).into_diagnostic()?;
         }
         other => {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = other.render(&report, &cfg, &mut out)
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            if let Err(e) = other
+                .render(&report, &cfg, &mut out)
+                .and_then(|()| out.flush())
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
                 return Err(miette!("cannot write the report: {e}"));

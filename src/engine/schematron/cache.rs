@@ -11,8 +11,11 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
+/// (engine id, the engine's compiled data while it lives, this thread's programs).
+type Entry = (u64, Weak<Compiled>, Rc<Programs>);
+
 thread_local! {
-    static PROGRAMS: RefCell<Vec<(u64, Weak<Compiled>, Rc<Programs>)>> = const { RefCell::new(Vec::new()) };
+    static PROGRAMS: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A fresh engine id.
@@ -26,12 +29,18 @@ pub(crate) fn programs(id: u64, compiled: &Arc<Compiled>) -> Result<Rc<Programs>
     let found = PROGRAMS.with(|cell| {
         let mut cache = cell.borrow_mut();
         cache.retain(|(_, weak, _)| weak.strong_count() > 0);
-        cache.iter().find(|(i, _, _)| *i == id).map(|(_, _, p)| p.clone())
+        cache
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, _, p)| p.clone())
     });
     if let Some(p) = found {
         return Ok(p);
     }
     let p = Rc::new(eval::programs(compiled)?);
-    PROGRAMS.with(|cell| cell.borrow_mut().push((id, Arc::downgrade(compiled), p.clone())));
+    PROGRAMS.with(|cell| {
+        cell.borrow_mut()
+            .push((id, Arc::downgrade(compiled), p.clone()))
+    });
     Ok(p)
 }

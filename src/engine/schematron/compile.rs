@@ -119,11 +119,19 @@ struct Builder<'s> {
 
 /// Compiles a schema for a phase (`None`: the default phase, else `#ALL`).
 pub(crate) fn compile(schema: &Schema, phase: Option<&str>) -> Result<Compiled, String> {
-    let phase = phase.map(str::to_string).or_else(|| schema.default_phase.clone());
+    let phase = phase
+        .map(str::to_string)
+        .or_else(|| schema.default_phase.clone());
     let active: Option<&model::Phase> = match phase.as_deref() {
         None | Some("#ALL") => None,
         Some("#DEFAULT") => match &schema.default_phase {
-            Some(d) => Some(schema.phases.iter().find(|p| &p.id == d).ok_or_else(|| format!("default phase `{d}` is not defined"))?),
+            Some(d) => Some(
+                schema
+                    .phases
+                    .iter()
+                    .find(|p| &p.id == d)
+                    .ok_or_else(|| format!("default phase `{d}` is not defined"))?,
+            ),
             None => None,
         },
         Some(id) => Some(schema.phases.iter().find(|p| p.id == id).ok_or_else(|| {
@@ -139,7 +147,11 @@ pub(crate) fn compile(schema: &Schema, phase: Option<&str>) -> Result<Compiled, 
                     return Err(format!("phase `{}` activates unknown pattern `{a}`", ph.id));
                 }
             }
-            schema.patterns.iter().filter(|p| p.id.as_ref().is_some_and(|id| ph.active.contains(id))).collect()
+            schema
+                .patterns
+                .iter()
+                .filter(|p| p.id.as_ref().is_some_and(|id| ph.active.contains(id)))
+                .collect()
         }
     };
 
@@ -170,11 +182,22 @@ pub(crate) fn compile(schema: &Schema, phase: Option<&str>) -> Result<Compiled, 
             }
         }
     }
-    let mut b = Builder { namespaces, functions, exprs: Vec::new(), global_names, schema };
+    let mut b = Builder {
+        namespaces,
+        functions,
+        exprs: Vec::new(),
+        global_names,
+        schema,
+    };
     let mut globals = Vec::new();
     for l in unique {
-        let expr = b.expr(&l.value, &[]).map_err(|e| format!("let ${}: {e}", l.name))?;
-        globals.push(Binding { name: l.name.clone(), expr });
+        let expr = b
+            .expr(&l.value, &[])
+            .map_err(|e| format!("let ${}: {e}", l.name))?;
+        globals.push(Binding {
+            name: l.name.clone(),
+            expr,
+        });
     }
     let mut out_patterns = Vec::new();
     for (pi, p) in patterns.iter().enumerate() {
@@ -182,9 +205,15 @@ pub(crate) fn compile(schema: &Schema, phase: Option<&str>) -> Result<Compiled, 
         let mut counter = 0;
         let mut rules = Vec::new();
         for r in &p.rules {
-            rules.push(b.rule(r, &pid, &mut counter).map_err(|e| format!("pattern `{pid}`: {e}"))?);
+            rules.push(
+                b.rule(r, &pid, &mut counter)
+                    .map_err(|e| format!("pattern `{pid}`: {e}"))?,
+            );
         }
-        out_patterns.push(Pattern { id: p.id.clone(), rules });
+        out_patterns.push(Pattern {
+            id: p.id.clone(),
+            rules,
+        });
     }
     Ok(Compiled {
         title: schema.title.clone(),
@@ -204,13 +233,24 @@ impl Builder<'_> {
         self.global_names.get(name).map(|&g| Slot::Global(g))
     }
 
-    fn push(&mut self, source: &str, p: xpath::Prepared, locals: &[String]) -> Result<usize, String> {
+    fn push(
+        &mut self,
+        source: &str,
+        p: xpath::Prepared,
+        locals: &[String],
+    ) -> Result<usize, String> {
         let mut vars = Vec::new();
         for v in &p.vars {
-            let slot = self.slot(v, locals).ok_or_else(|| format!("${v} is not defined"))?;
+            let slot = self
+                .slot(v, locals)
+                .ok_or_else(|| format!("${v} is not defined"))?;
             vars.push((xpath::var_name(v, &self.namespaces), slot));
         }
-        self.exprs.push(Expr { source: source.to_string(), ast: p.ast, vars });
+        self.exprs.push(Expr {
+            source: source.to_string(),
+            ast: p.ast,
+            vars,
+        });
         Ok(self.exprs.len() - 1)
     }
 
@@ -234,18 +274,34 @@ impl Builder<'_> {
                 for s in alt.steps {
                     let mut preds = Vec::new();
                     for pred in s.preds {
-                        let p = xpath::finish(ast::XPath(pred), vars.clone(), &self.namespaces, &in_scope, &self.functions)
-                            .map_err(|e| format!("context `{}`: {e}", model::collapse(context)))?;
+                        let p = xpath::finish(
+                            ast::XPath(pred),
+                            vars.clone(),
+                            &self.namespaces,
+                            &in_scope,
+                            &self.functions,
+                        )
+                        .map_err(|e| format!("context `{}`: {e}", model::collapse(context)))?;
                         preds.push(self.push(context, p, &[])?);
                     }
-                    steps.push(Step { axis: s.axis, test: s.test, preds });
+                    steps.push(Step {
+                        axis: s.axis,
+                        test: s.test,
+                        preds,
+                    });
                 }
-                out.push(PathPattern { rooted: alt.rooted, steps });
+                out.push(PathPattern {
+                    rooted: alt.rooted,
+                    steps,
+                });
             }
             return Ok(Matcher::Paths(out));
         }
         let select = format!("/descendant-or-self::node()/({context})");
-        Ok(Matcher::Select(self.expr(&select, &[]).map_err(|e| format!("context {e}"))?))
+        Ok(Matcher::Select(
+            self.expr(&select, &[])
+                .map_err(|e| format!("context {e}"))?,
+        ))
     }
 
     fn messages(&mut self, parts: &[MsgPart], locals: &[String]) -> Result<Vec<Msg>, String> {
@@ -255,33 +311,57 @@ impl Builder<'_> {
                 MsgPart::Text(t) => Msg::Text(t.clone()),
                 MsgPart::ValueOf(sel) => Msg::Expr(self.expr(sel, locals)?),
                 MsgPart::Name(None) => Msg::Expr(self.expr("name(.)", locals)?),
-                MsgPart::Name(Some(path)) => Msg::Expr(self.expr(&format!("name({path})"), locals)?),
+                MsgPart::Name(Some(path)) => {
+                    Msg::Expr(self.expr(&format!("name({path})"), locals)?)
+                }
             });
         }
         Ok(out)
     }
 
-    fn rule(&mut self, r: &model::Rule, pattern_id: &str, counter: &mut usize) -> Result<Rule, String> {
+    fn rule(
+        &mut self,
+        r: &model::Rule,
+        pattern_id: &str,
+        counter: &mut usize,
+    ) -> Result<Rule, String> {
         let context = r.context.clone().unwrap_or_default();
         let matcher = self.matcher(&context)?;
         let locals: Vec<String> = r
             .items
             .iter()
-            .filter_map(|i| if let RuleItem::Let(l) = i { Some(l.name.clone()) } else { None })
+            .filter_map(|i| {
+                if let RuleItem::Let(l) = i {
+                    Some(l.name.clone())
+                } else {
+                    None
+                }
+            })
             .collect();
         let mut lets = Vec::new();
         let mut checks = Vec::new();
         for item in &r.items {
             match item {
                 RuleItem::Let(l) => {
-                    let expr = self.expr(&l.value, &locals).map_err(|e| format!("let ${}: {e}", l.name))?;
-                    lets.push(Binding { name: l.name.clone(), expr });
+                    let expr = self
+                        .expr(&l.value, &locals)
+                        .map_err(|e| format!("let ${}: {e}", l.name))?;
+                    lets.push(Binding {
+                        name: l.name.clone(),
+                        expr,
+                    });
                 }
                 RuleItem::Check(c) => {
                     *counter += 1;
-                    let id = c.id.clone().unwrap_or_else(|| format!("{pattern_id}-{counter}"));
-                    let test = self.expr(&c.test, &locals).map_err(|e| format!("{id}: {e}"))?;
-                    let message = self.messages(&c.message, &locals).map_err(|e| format!("{id}: message: {e}"))?;
+                    let id =
+                        c.id.clone()
+                            .unwrap_or_else(|| format!("{pattern_id}-{counter}"));
+                    let test = self
+                        .expr(&c.test, &locals)
+                        .map_err(|e| format!("{id}: {e}"))?;
+                    let message = self
+                        .messages(&c.message, &locals)
+                        .map_err(|e| format!("{id}: message: {e}"))?;
                     let mut diagnostics = Vec::new();
                     for d in &c.diagnostics {
                         let parts = self
@@ -290,7 +370,11 @@ impl Builder<'_> {
                             .get(d)
                             .ok_or_else(|| format!("{id}: diagnostic `{d}` is not defined"))?
                             .clone();
-                        diagnostics.push((d.clone(), self.messages(&parts, &locals).map_err(|e| format!("{id}: diagnostic {d}: {e}"))?));
+                        diagnostics.push((
+                            d.clone(),
+                            self.messages(&parts, &locals)
+                                .map_err(|e| format!("{id}: diagnostic {d}: {e}"))?,
+                        ));
                     }
                     let severity = [&c.severity, &c.flag, &c.role, &r.flag, &r.role]
                         .into_iter()
@@ -321,6 +405,12 @@ impl Builder<'_> {
                 RuleItem::Extends(_) => {} // expanded by the model
             }
         }
-        Ok(Rule { id: r.id.clone(), context, matcher, lets, checks })
+        Ok(Rule {
+            id: r.id.clone(),
+            context,
+            matcher,
+            lets,
+            checks,
+        })
     }
 }

@@ -16,6 +16,7 @@ use std::collections::{HashMap, HashSet};
 use xee_xpath::Documents;
 use xee_xpath_compiler::interpreter::Program;
 use xee_xpath_compiler::sequence::{Item, Sequence};
+use xot::xmlname::NameStrInfo;
 use xot::{Node, Xot};
 
 /// xee programs for every expression of a compiled schema (one set per thread).
@@ -46,7 +47,10 @@ pub(crate) struct NodeAt {
 #[derive(Debug, Clone)]
 pub(crate) enum Outcome {
     /// The assert failed or the report succeeded.
-    Fired { text: String, diagnostics: Vec<(String, String)> },
+    Fired {
+        text: String,
+        diagnostics: Vec<(String, String)>,
+    },
     /// It could not be evaluated.
     Error(String),
 }
@@ -59,6 +63,8 @@ pub(crate) struct CheckResult {
     pub check: usize,
     pub at: NodeAt,
     pub outcome: Outcome,
+    /// Index of the rule firing in [`Results::fired`] (none for context errors).
+    pub fired: Option<usize>,
 }
 
 /// One rule that fired on a node.
@@ -111,8 +117,12 @@ fn describe(e: &xee_xpath_compiler::error::SpannedError) -> String {
 /// Evaluates a compiled schema on the document text.
 pub(crate) fn evaluate(c: &Compiled, progs: &Programs, text: &str) -> Result<Results, String> {
     let mut docs = Documents::new();
-    let handle = docs.add_string_without_uri(text).map_err(|e| format!("cannot load the document into the XPath engine: {e}"))?;
-    let root = docs.document_node(handle).ok_or("the XPath engine lost the document")?;
+    let handle = docs
+        .add_string_without_uri(text)
+        .map_err(|e| format!("cannot load the document into the XPath engine: {e}"))?;
+    let root = docs
+        .document_node(handle)
+        .ok_or("the XPath engine lost the document")?;
     let mut ev = Evaluator {
         c,
         progs: &progs.0,
@@ -151,7 +161,11 @@ pub(crate) fn evaluate(c: &Compiled, progs: &Programs, text: &str) -> Result<Res
                                 rule: ri,
                                 check: ci,
                                 at: at.clone(),
-                                outcome: Outcome::Error(format!("rule context `{}`: {e}", rule.context)),
+                                outcome: Outcome::Error(format!(
+                                    "rule context `{}`: {e}",
+                                    rule.context
+                                )),
+                                fired: None,
                             });
                         }
                     }
@@ -172,15 +186,18 @@ impl Host for MatchHost<'_, '_> {
     }
     fn predicate(&mut self, expr: usize, node: Node) -> Result<PredValue, String> {
         let seq = self.ev.run(expr, node, None)?;
-        if seq.len() == 1 {
-            if let Some(Item::Atomic(a)) = seq.get(0) {
-                if a.is_numeric() {
-                    let s = seq.string_value(self.ev.docs.xot()).map_err(|e| e.to_string())?;
-                    return Ok(PredValue::Number(s.parse::<f64>().unwrap_or(f64::NAN)));
-                }
-            }
+        if seq.len() == 1
+            && let Some(Item::Atomic(a)) = seq.get(0)
+            && a.is_numeric()
+        {
+            let s = seq
+                .string_value(self.ev.docs.xot())
+                .map_err(|e| e.to_string())?;
+            return Ok(PredValue::Number(s.parse::<f64>().unwrap_or(f64::NAN)));
         }
-        seq.effective_boolean_value().map(PredValue::Bool).map_err(|e| format!("{}: {}", e.code(), e.message()))
+        seq.effective_boolean_value()
+            .map(PredValue::Bool)
+            .map_err(|e| format!("{}: {}", e.code(), e.message()))
     }
 }
 
@@ -198,14 +215,16 @@ impl Evaluator<'_> {
             }
             Matcher::Select(expr) => {
                 if !self.selects.contains_key(expr) {
-                    let set = self.run(*expr, self.root, None).and_then(|seq| {
-                        let mut set = HashSet::new();
-                        for item in seq.iter() {
-                            if let Item::Node(n) = item {
-                                set.insert(n);
-                            }
-                        }
-                        Ok(set)
+                    let set = self.run(*expr, self.root, None).map(|seq| {
+                        seq.iter()
+                            .filter_map(|item| {
+                                if let Item::Node(n) = item {
+                                    Some(n)
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect::<HashSet<Node>>()
                     });
                     self.selects.insert(*expr, set);
                 }
@@ -222,13 +241,28 @@ impl Evaluator<'_> {
         let c = self.c;
         let rule = &c.patterns[pi].rules[ri];
         let at = self.node_at(node);
-        results.fired.push(Fired { pattern: pi, rule: ri, at: at.clone() });
-        let mut locals = Locals { rule: (pi, ri), node, memo: vec![Memo::Todo; rule.lets.len()] };
+        results.fired.push(Fired {
+            pattern: pi,
+            rule: ri,
+            at: at.clone(),
+        });
+        let fired = Some(results.fired.len() - 1);
+        let mut locals = Locals {
+            rule: (pi, ri),
+            node,
+            memo: vec![Memo::Todo; rule.lets.len()],
+        };
         for (ci, check) in rule.checks.iter().enumerate() {
-            let outcome = match self.run(check.test, node, Some(&mut locals)).and_then(|seq| {
-                seq.effective_boolean_value().map_err(|e| format!("{}: {}", e.code(), e.message()))
-            }) {
-                Err(e) => Some(Outcome::Error(format!("test `{}`: {e}", super::model::collapse(&c.exprs[check.test].source)))),
+            let outcome = match self
+                .run(check.test, node, Some(&mut locals))
+                .and_then(|seq| {
+                    seq.effective_boolean_value()
+                        .map_err(|e| format!("{}: {}", e.code(), e.message()))
+                }) {
+                Err(e) => Some(Outcome::Error(format!(
+                    "test `{}`: {e}",
+                    super::model::collapse(&c.exprs[check.test].source)
+                ))),
                 Ok(value) => {
                     let fired = match check.kind {
                         CheckKind::Assert => !value,
@@ -246,7 +280,14 @@ impl Evaluator<'_> {
                 }
             };
             if let Some(outcome) = outcome {
-                results.checks.push(CheckResult { pattern: pi, rule: ri, check: ci, at: at.clone(), outcome });
+                results.checks.push(CheckResult {
+                    pattern: pi,
+                    rule: ri,
+                    check: ci,
+                    at: at.clone(),
+                    outcome,
+                    fired,
+                });
             }
         }
     }
@@ -261,7 +302,10 @@ impl Evaluator<'_> {
                 Msg::Expr(e) => match self.run(*e, node, Some(locals)) {
                     Ok(seq) => {
                         let xot = self.docs.xot();
-                        let parts: Vec<String> = seq.iter().map(|i| i.string_value(xot).unwrap_or_default()).collect();
+                        let parts: Vec<String> = seq
+                            .iter()
+                            .map(|i| i.string_value(xot).unwrap_or_default())
+                            .collect();
                         s.push_str(&parts.join(" "));
                     }
                     Err(err) => s.push_str(&format!("[value-of failed: {err}]")),
@@ -274,12 +318,19 @@ impl Evaluator<'_> {
     fn global(&mut self, g: usize) -> Result<Sequence, String> {
         match &self.globals[g] {
             Memo::Done(r) => return r.clone(),
-            Memo::Busy => return Err(format!("variable ${} depends on itself", self.c.globals[g].name)),
+            Memo::Busy => {
+                return Err(format!(
+                    "variable ${} depends on itself",
+                    self.c.globals[g].name
+                ));
+            }
             Memo::Todo => {}
         }
         self.globals[g] = Memo::Busy;
         let binding = &self.c.globals[g];
-        let r = self.run(binding.expr, self.root, None).map_err(|e| format!("variable ${}: {e}", binding.name));
+        let r = self
+            .run(binding.expr, self.root, None)
+            .map_err(|e| format!("variable ${}: {e}", binding.name));
         self.globals[g] = Memo::Done(r.clone());
         r
     }
@@ -294,12 +345,19 @@ impl Evaluator<'_> {
         }
         locals.memo[l] = Memo::Busy;
         let node = locals.node;
-        let r = self.run(binding.expr, node, Some(locals)).map_err(|e| format!("variable ${}: {e}", binding.name));
+        let r = self
+            .run(binding.expr, node, Some(locals))
+            .map_err(|e| format!("variable ${}: {e}", binding.name));
         locals.memo[l] = Memo::Done(r.clone());
         r
     }
 
-    fn run(&mut self, expr: usize, node: Node, mut locals: Option<&mut Locals>) -> Result<Sequence, String> {
+    fn run(
+        &mut self,
+        expr: usize,
+        node: Node,
+        mut locals: Option<&mut Locals>,
+    ) -> Result<Sequence, String> {
         let c = self.c;
         let e = &c.exprs[expr];
         let mut vars = xee_xpath::context::Variables::default();
@@ -308,7 +366,12 @@ impl Evaluator<'_> {
                 Slot::Global(g) => self.global(g)?,
                 Slot::Local(l) => match locals.as_deref_mut() {
                     Some(ls) => self.local(l, ls)?,
-                    None => return Err(format!("${} is a rule variable, not available here", name.local_name_str)),
+                    None => {
+                        return Err(format!(
+                            "${} is a rule variable, not available here",
+                            name.local_name()
+                        ));
+                    }
                 },
             };
             vars.insert(name.clone(), value);
@@ -319,7 +382,9 @@ impl Evaluator<'_> {
         b.context_node(node);
         b.variables(vars);
         let ctx = b.build();
-        prog.runnable(&ctx).many(self.docs.xot_mut()).map_err(|e| describe(&e))
+        prog.runnable(&ctx)
+            .many(self.docs.xot_mut())
+            .map_err(|e| describe(&e))
     }
 
     fn node_at(&self, node: Node) -> NodeAt {
@@ -327,7 +392,11 @@ impl Evaluator<'_> {
         let (element, attribute) = if xot.is_attribute_node(node) {
             let name = xot.attribute_node(node).map(|a| {
                 let (local, ns) = xot.name_ns_str(a.name());
-                if ns.is_empty() { local.to_string() } else { format!("Q{{{ns}}}{local}") }
+                if ns.is_empty() {
+                    local.to_string()
+                } else {
+                    format!("Q{{{ns}}}{local}")
+                }
             });
             (xot.parent(node), name)
         } else {
@@ -343,12 +412,18 @@ impl Evaluator<'_> {
             if parent.is_some_and(|p| xot.is_document(p)) {
                 break;
             }
-            let i = xot.preceding_siblings(n).filter(|&s| s != n && xot.is_element(s)).count();
+            let i = xot
+                .preceding_siblings(n)
+                .filter(|&s| s != n && xot.is_element(s))
+                .count();
             indexes.push(i);
             cur = parent;
         }
         indexes.reverse();
         let is_doc = element.is_none_or(|e| xot.is_document(e));
-        NodeAt { elements: (!is_doc).then_some(indexes), attribute }
+        NodeAt {
+            elements: (!is_doc).then_some(indexes),
+            attribute,
+        }
     }
 }

@@ -18,7 +18,7 @@ use xot::{Node, Xot};
 pub(crate) enum Axis {
     Child,
     Attribute,
-    SelfAxis,
+    Itself,
     Descendant,
     /// `descendant-or-self::node()` as `//` produces it.
     AnyDepth,
@@ -80,23 +80,26 @@ fn alternatives(e: &ast::ExprSingle, out: &mut Vec<PathPattern<ast::ExprS>>) -> 
 }
 
 fn path_alternatives(p: &ast::PathExpr, out: &mut Vec<PathPattern<ast::ExprS>>) -> Option<()> {
-    if let [only] = p.steps.as_slice() {
-        if let ast::StepExpr::PrimaryExpr(pe) = &only.value {
-            if let ast::PrimaryExpr::Expr(inner) = &pe.value {
-                return match inner.value.as_ref().map(|e| e.0.as_slice()) {
-                    Some([one]) => alternatives(&one.value, out),
-                    _ => None,
-                };
-            }
-        }
+    if let [only] = p.steps.as_slice()
+        && let ast::StepExpr::PrimaryExpr(pe) = &only.value
+        && let ast::PrimaryExpr::Expr(inner) = &pe.value
+    {
+        return match inner.value.as_ref().map(|e| e.0.as_slice()) {
+            Some([one]) => alternatives(&one.value, out),
+            _ => None,
+        };
     }
     out.push(path_pattern(p)?);
     Some(())
 }
 
 fn is_root_step(s: &ast::StepExpr) -> bool {
-    let ast::StepExpr::PrimaryExpr(pe) = s else { return false };
-    let ast::PrimaryExpr::FunctionCall(fc) = &pe.value else { return false };
+    let ast::StepExpr::PrimaryExpr(pe) = s else {
+        return false;
+    };
+    let ast::PrimaryExpr::FunctionCall(fc) = &pe.value else {
+        return false;
+    };
     fc.name.value.local_name() == "root"
         && fc.name.value.namespace() == xee_xpath_ast::FN_NAMESPACE
         && matches!(fc.arguments.as_slice(), [a] if matches!(&a.value, ast::ExprSingle::Path(p)
@@ -112,23 +115,30 @@ fn path_pattern(p: &ast::PathExpr) -> Option<PathPattern<ast::ExprS>> {
     }
     let mut out = Vec::new();
     for s in steps {
-        let ast::StepExpr::AxisStep(a) = &s.value else { return None };
+        let ast::StepExpr::AxisStep(a) = &s.value else {
+            return None;
+        };
         if a.predicates.iter().any(super::xpath::uses_position) {
             return None;
         }
         let axis = match a.axis {
             ast::Axis::Child => Axis::Child,
             ast::Axis::Attribute => Axis::Attribute,
-            ast::Axis::Self_ => Axis::SelfAxis,
+            ast::Axis::Self_ => Axis::Itself,
             ast::Axis::Descendant => Axis::Descendant,
             ast::Axis::DescendantOrSelf
-                if a.node_test == ast::NodeTest::KindTest(ast::KindTest::Any) && a.predicates.is_empty() =>
+                if a.node_test == ast::NodeTest::KindTest(ast::KindTest::Any)
+                    && a.predicates.is_empty() =>
             {
                 Axis::AnyDepth
             }
             _ => return None,
         };
-        out.push(Step { axis, test: test(&a.node_test)?, preds: a.predicates.clone() });
+        out.push(Step {
+            axis,
+            test: test(&a.node_test)?,
+            preds: a.predicates.clone(),
+        });
     }
     if out.is_empty() && !rooted {
         return None;
@@ -139,7 +149,10 @@ fn path_pattern(p: &ast::PathExpr) -> Option<PathPattern<ast::ExprS>> {
 fn test(t: &ast::NodeTest) -> Option<Test> {
     Some(match t {
         ast::NodeTest::NameTest(n) => match n {
-            ast::NameTest::Name(name) => Test::Name(name.value.namespace().to_string(), name.value.local_name().to_string()),
+            ast::NameTest::Name(name) => Test::Name(
+                name.value.namespace().to_string(),
+                name.value.local_name().to_string(),
+            ),
             ast::NameTest::Star => Test::AnyName,
             ast::NameTest::LocalName(l) => Test::LocalName(l.clone()),
             ast::NameTest::Namespace(ns) => Test::Namespace(ns.clone()),
@@ -150,9 +163,13 @@ fn test(t: &ast::NodeTest) -> Option<Test> {
             ast::KindTest::Comment => Test::Comment,
             ast::KindTest::Document(None) => Test::Document,
             ast::KindTest::Element(None) | ast::KindTest::Attribute(None) => Test::AnyName,
-            ast::KindTest::Element(Some(e)) | ast::KindTest::Attribute(Some(e)) if e.type_name.is_none() => {
+            ast::KindTest::Element(Some(e)) | ast::KindTest::Attribute(Some(e))
+                if e.type_name.is_none() =>
+            {
                 match &e.name_or_wildcard {
-                    ast::NameOrWildcard::Name(n) => Test::Name(n.namespace().to_string(), n.local_name().to_string()),
+                    ast::NameOrWildcard::Name(n) => {
+                        Test::Name(n.namespace().to_string(), n.local_name().to_string())
+                    }
                     ast::NameOrWildcard::Wildcard => Test::AnyName,
                 }
             }
@@ -180,12 +197,18 @@ fn test_matches(xot: &Xot, node: Node, axis: Axis, test: &Test) -> bool {
     let attribute = xot.is_attribute_node(node);
     let (kind_ok, name) = match axis {
         Axis::Attribute => (attribute, xot.attribute_node(node).map(|a| a.name())),
-        Axis::Child | Axis::Descendant | Axis::SelfAxis | Axis::AnyDepth => {
+        Axis::Child | Axis::Descendant | Axis::Itself | Axis::AnyDepth => {
             if attribute {
                 // Only `self::` reaches an attribute among these axes.
-                (axis == Axis::SelfAxis, xot.attribute_node(node).map(|a| a.name()))
+                (
+                    axis == Axis::Itself,
+                    xot.attribute_node(node).map(|a| a.name()),
+                )
             } else {
-                (!xot.is_namespace_node(node), xot.element(node).map(|e| e.name()))
+                (
+                    !xot.is_namespace_node(node),
+                    xot.element(node).map(|e| e.name()),
+                )
             }
         }
     };
@@ -194,7 +217,7 @@ fn test_matches(xot: &Xot, node: Node, axis: Axis, test: &Test) -> bool {
     }
     let principal = |n: Option<xot::NameId>| n.map(|id| xot.name_ns_str(id));
     match test {
-        Test::Node => !(xot.is_document(node) && axis != Axis::SelfAxis),
+        Test::Node => !(xot.is_document(node) && axis != Axis::Itself),
         Test::Text => xot.is_text(node),
         Test::Comment => xot.is_comment(node),
         Test::Document => xot.is_document(node),
@@ -206,11 +229,20 @@ fn test_matches(xot: &Xot, node: Node, axis: Axis, test: &Test) -> bool {
 }
 
 /// Whether a node matches one path pattern.
-pub(crate) fn matches(host: &mut dyn Host, node: Node, pat: &PathPattern<usize>) -> Result<bool, String> {
+pub(crate) fn matches(
+    host: &mut dyn Host,
+    node: Node,
+    pat: &PathPattern<usize>,
+) -> Result<bool, String> {
     match_steps(host, node, &pat.steps, pat.rooted)
 }
 
-fn match_steps(host: &mut dyn Host, node: Node, steps: &[Step<usize>], rooted: bool) -> Result<bool, String> {
+fn match_steps(
+    host: &mut dyn Host,
+    node: Node,
+    steps: &[Step<usize>],
+    rooted: bool,
+) -> Result<bool, String> {
     let Some((last, rest)) = steps.split_last() else {
         return Ok(!rooted || host.xot().is_document(node));
     };
@@ -237,7 +269,7 @@ fn match_steps(host: &mut dyn Host, node: Node, steps: &[Step<usize>], rooted: b
         }
     }
     match last.axis {
-        Axis::SelfAxis => match_steps(host, node, rest, rooted),
+        Axis::Itself => match_steps(host, node, rest, rooted),
         Axis::Child | Axis::Attribute => match host.xot().parent(node) {
             Some(parent) => match_steps(host, parent, rest, rooted),
             None => Ok(false),
@@ -258,8 +290,15 @@ fn match_steps(host: &mut dyn Host, node: Node, steps: &[Step<usize>], rooted: b
 
 /// Position of `node` among the siblings the step selects, filtered by its first `upto`
 /// predicates (for numeric predicates).
-fn position(host: &mut dyn Host, node: Node, step: &Step<usize>, upto: usize) -> Result<usize, String> {
-    let Some(parent) = host.xot().parent(node) else { return Ok(1) };
+fn position(
+    host: &mut dyn Host,
+    node: Node,
+    step: &Step<usize>,
+    upto: usize,
+) -> Result<usize, String> {
+    let Some(parent) = host.xot().parent(node) else {
+        return Ok(1);
+    };
     let siblings: Vec<Node> = match step.axis {
         Axis::Attribute => host.xot().attribute_nodes(parent).collect(),
         _ => host.xot().children(parent).collect(),
@@ -280,12 +319,4 @@ fn position(host: &mut dyn Host, node: Node, step: &Step<usize>, upto: usize) ->
         }
     }
     Ok(0)
-}
-
-/// Whether a pattern could match attributes or non-element nodes (so the traversal must
-/// visit them).
-pub(crate) fn may_match_attributes(pats: &[PathPattern<usize>]) -> bool {
-    pats.iter().any(|p| {
-        p.steps.last().is_some_and(|s| s.axis == Axis::Attribute || (s.axis == Axis::SelfAxis && s.test == Test::Node))
-    })
 }

@@ -87,6 +87,8 @@ pub struct CheckRecord {
     pub text: String,
     /// `(diagnostic id, text)`.
     pub diagnostics: Vec<(String, String)>,
+    /// Index in [`SchematronRun::fired`] of the rule firing it came from.
+    pub fired: Option<usize>,
 }
 
 /// Everything one document produced.
@@ -124,7 +126,9 @@ fn join_relative(base: &str, href: &str) -> String {
 impl Resolver for PackageFiles<'_> {
     fn load(&self, base: &str, href: &str) -> Result<(String, String), String> {
         let path = join_relative(base, href);
-        let bytes = self.0.files.get(&path).ok_or_else(|| format!("{base} includes {href}, which is not a file of the package ({path})"))?;
+        let bytes = self.0.files.get(&path).ok_or_else(|| {
+            format!("{base} includes {href}, which is not a file of the package ({path})")
+        })?;
         let text = String::from_utf8(bytes.to_vec()).map_err(|_| format!("{path} is not UTF-8"))?;
         Ok((path, text))
     }
@@ -136,10 +140,16 @@ struct FileSystem;
 impl Resolver for FileSystem {
     fn load(&self, base: &str, href: &str) -> Result<(String, String), String> {
         if href.contains("://") {
-            return Err(format!("{base} includes {href}: only relative file references are followed"));
+            return Err(format!(
+                "{base} includes {href}: only relative file references are followed"
+            ));
         }
-        let path: PathBuf = Path::new(base).parent().unwrap_or(Path::new(".")).join(href);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let path: PathBuf = Path::new(base)
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(href);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok((path.display().to_string(), text))
     }
 }
@@ -151,12 +161,29 @@ impl SchematronEngine {
     }
 
     /// Compiles a Schematron artefact of a package with options.
-    pub fn compile_with(package: &Arc<Package>, name: &str, options: &Options) -> Result<SchematronEngine, EngineError> {
+    pub fn compile_with(
+        package: &Arc<Package>,
+        name: &str,
+        options: &Options,
+    ) -> Result<SchematronEngine, EngineError> {
         let standard = package.spec.key();
-        let err = |artefact: &str, message: String| EngineError::Compile { standard: standard.clone(), artefact: artefact.to_string(), message };
-        let (spec, bytes) = package.artefact(name).ok_or_else(|| err(name, "unknown artefact".into()))?;
+        let err = |artefact: &str, message: String| EngineError::Compile {
+            standard: standard.clone(),
+            artefact: artefact.to_string(),
+            message,
+        };
+        let (spec, bytes) = package
+            .artefact(name)
+            .ok_or_else(|| err(name, "unknown artefact".into()))?;
         let text = std::str::from_utf8(bytes).map_err(|_| err(&spec.file, "not UTF-8".into()))?;
-        Self::from_text(text, &spec.file, &PackageFiles(package), options, standard.clone(), spec.file.clone())
+        Self::from_text(
+            text,
+            &spec.file,
+            &PackageFiles(package),
+            options,
+            standard.clone(),
+            spec.file.clone(),
+        )
     }
 
     /// Compiles a `.sch` file from disk; includes are read relative to it.
@@ -165,14 +192,24 @@ impl SchematronEngine {
     }
 
     /// Compiles a `.sch` file from disk with options.
-    pub fn compile_file_with(path: &Path, options: &Options) -> Result<SchematronEngine, EngineError> {
+    pub fn compile_file_with(
+        path: &Path,
+        options: &Options,
+    ) -> Result<SchematronEngine, EngineError> {
         let artefact = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| EngineError::Compile {
             standard: "-".into(),
             artefact: artefact.clone(),
             message: e.to_string(),
         })?;
-        Self::from_text(&text, &artefact, &FileSystem, options, "-".into(), artefact.clone())
+        Self::from_text(
+            &text,
+            &artefact,
+            &FileSystem,
+            options,
+            "-".into(),
+            artefact.clone(),
+        )
     }
 
     /// Compiles schema text; `base` names it for its includes, which `resolver` reads.
@@ -184,12 +221,21 @@ impl SchematronEngine {
         standard: String,
         artefact: String,
     ) -> Result<SchematronEngine, EngineError> {
-        let err = |message: String| EngineError::Compile { standard: standard.clone(), artefact: artefact.clone(), message };
+        let err = |message: String| EngineError::Compile {
+            standard: standard.clone(),
+            artefact: artefact.clone(),
+            message,
+        };
         let schema = model::parse(text, base, resolver).map_err(err)?;
         if let Some(qb) = &schema.query_binding {
             let qb = qb.to_ascii_lowercase();
-            if !matches!(qb.as_str(), "xslt2" | "xslt3" | "xpath2" | "xpath3" | "xpath31" | "xslt" | "xpath") {
-                return Err(err(format!("queryBinding `{qb}` is not supported (xslt2, xslt3, xpath2, xpath3 are)")));
+            if !matches!(
+                qb.as_str(),
+                "xslt2" | "xslt3" | "xpath2" | "xpath3" | "xpath31" | "xslt" | "xpath"
+            ) {
+                return Err(err(format!(
+                    "queryBinding `{qb}` is not supported (xslt2, xslt3, xpath2, xpath3 are)"
+                )));
             }
         }
         let compiled = compile::compile(&schema, options.phase.as_deref()).map_err(err)?;
@@ -197,7 +243,12 @@ impl SchematronEngine {
         let id = cache::next_id();
         // Checks that every expression compiles, and keeps the programs for this thread.
         cache::programs(id, &compiled).map_err(err)?;
-        Ok(SchematronEngine { compiled, id, standard, artefact })
+        Ok(SchematronEngine {
+            compiled,
+            id,
+            standard,
+            artefact,
+        })
     }
 
     /// The schema title.
@@ -212,7 +263,12 @@ impl SchematronEngine {
 
     /// Number of asserts and reports in the active patterns.
     pub fn check_count(&self) -> usize {
-        self.compiled.patterns.iter().flat_map(|p| &p.rules).map(|r| r.checks.len()).sum()
+        self.compiled
+            .patterns
+            .iter()
+            .flat_map(|p| &p.rules)
+            .map(|r| r.checks.len())
+            .sum()
     }
 
     /// Number of rules (contexts) in the active patterns.
@@ -222,11 +278,16 @@ impl SchematronEngine {
 
     /// Validates one parsed XML document.
     pub fn run(&self, doc: &XmlDoc<'_>) -> Result<SchematronRun, EngineError> {
-        let progs = cache::programs(self.id, &self.compiled).map_err(|message| EngineError::Evaluate { message })?;
-        let results = eval::evaluate(&self.compiled, &progs, doc.text).map_err(|message| EngineError::Evaluate { message })?;
+        let progs = cache::programs(self.id, &self.compiled)
+            .map_err(|message| EngineError::Evaluate { message })?;
+        let results = eval::evaluate(&self.compiled, &progs, doc.text)
+            .map_err(|message| EngineError::Evaluate { message })?;
         let c = &self.compiled;
         let location = |at: &eval::NodeAt| node_location(doc, at);
-        let mut run = SchematronRun { patterns: c.patterns.iter().map(|p| p.id.clone()).collect(), ..Default::default() };
+        let mut run = SchematronRun {
+            patterns: c.patterns.iter().map(|p| p.id.clone()).collect(),
+            ..Default::default()
+        };
         for f in &results.fired {
             let rule = &c.patterns[f.pattern].rules[f.rule];
             run.fired.push(FiredRule {
@@ -247,7 +308,12 @@ impl SchematronEngine {
                     };
                     (kind, text.clone(), diagnostics.clone(), check.severity)
                 }
-                eval::Outcome::Error(e) => ("error", format!("could not evaluate: {e}"), Vec::new(), Some(Severity::Error)),
+                eval::Outcome::Error(e) => (
+                    "error",
+                    format!("could not evaluate: {e}"),
+                    Vec::new(),
+                    Some(Severity::Error),
+                ),
             };
             let mut message = text.clone();
             for (_, d) in &diagnostics {
@@ -273,6 +339,7 @@ impl SchematronEngine {
                 location: loc,
                 text,
                 diagnostics,
+                fired: r.fired,
             });
         }
         Ok(run)
@@ -281,7 +348,11 @@ impl SchematronEngine {
 
 fn node_location(doc: &XmlDoc<'_>, at: &eval::NodeAt) -> Location {
     let Some(indexes) = &at.elements else {
-        return Location { line: Some(1 + doc.line_offset), column: Some(1), path: Some("/".into()) };
+        return Location {
+            line: Some(1 + doc.line_offset),
+            column: Some(1),
+            path: Some("/".into()),
+        };
     };
     match doc.element_at(indexes) {
         Some(node) => {
@@ -303,7 +374,8 @@ impl Engine for SchematronEngine {
 
     fn worker(&self) -> Result<Box<dyn Worker + '_>, EngineError> {
         // Compiles this thread's programs now rather than on the first document.
-        cache::programs(self.id, &self.compiled).map_err(|message| EngineError::Evaluate { message })?;
+        cache::programs(self.id, &self.compiled)
+            .map_err(|message| EngineError::Evaluate { message })?;
         Ok(Box::new(SchematronWorker { engine: self }))
     }
 
@@ -316,7 +388,11 @@ impl Engine for SchematronEngine {
                     if !seen.insert(c.id.clone()) {
                         continue;
                     }
-                    let title = if c.title.is_empty() { c.id.clone() } else { c.title.clone() };
+                    let title = if c.title.is_empty() {
+                        c.id.clone()
+                    } else {
+                        c.title.clone()
+                    };
                     let clause = match &p.id {
                         Some(pid) => format!("{} (pattern {pid})", c.id),
                         None => c.id.clone(),
@@ -346,9 +422,15 @@ struct SchematronWorker<'e> {
 }
 
 impl Worker for SchematronWorker<'_> {
-    fn check(&mut self, input: &CheckInput<'_>, out: &mut Vec<RawFinding>) -> Result<(), EngineError> {
+    fn check(
+        &mut self,
+        input: &CheckInput<'_>,
+        out: &mut Vec<RawFinding>,
+    ) -> Result<(), EngineError> {
         let Body::Xml(doc) = input.body else {
-            return Err(EngineError::Evaluate { message: format!("{}: Schematron needs an XML document", self.engine.artefact) });
+            return Err(EngineError::Evaluate {
+                message: format!("{}: Schematron needs an XML document", self.engine.artefact),
+            });
         };
         let run = self.engine.run(doc)?;
         out.extend(run.findings);

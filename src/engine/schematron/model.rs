@@ -159,22 +159,37 @@ fn required(node: roxmltree::Node<'_, '_>, name: &str) -> Result<String, String>
 
 /// Reads a schema from text. `base` names the file for its includes.
 pub(crate) fn parse(text: &str, base: &str, resolver: &dyn Resolver) -> Result<Schema, String> {
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(text, opts).map_err(|e| format!("{base}: {e}"))?;
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let doc =
+        roxmltree::Document::parse_with_options(text, opts).map_err(|e| format!("{base}: {e}"))?;
     let root = doc.root_element();
-    let mut reader = Reader { resolver, schema: Schema::default(), depth: 0 };
+    let mut reader = Reader {
+        resolver,
+        schema: Schema::default(),
+        depth: 0,
+    };
     if !is_sch(root) || root.tag_name().name() != "schema" {
-        return Err(format!("{base}: the root element is not a Schematron <schema>"));
+        return Err(format!(
+            "{base}: the root element is not a Schematron <schema>"
+        ));
     }
     let s = &mut reader.schema;
-    s.title = root.children().find(|c| is_sch(*c) && c.tag_name().name() == "title").map(text_of);
+    s.title = root
+        .children()
+        .find(|c| is_sch(*c) && c.tag_name().name() == "title")
+        .map(text_of);
     s.query_binding = attr(root, "queryBinding");
     s.default_phase = attr(root, "defaultPhase");
     for ns in root.namespaces() {
-        if let Some(prefix) = ns.name() {
-            if ns.uri() != SCH_NS && ns.uri() != SCH15_NS {
-                s.namespaces.push((prefix.to_string(), ns.uri().to_string()));
-            }
+        if let Some(prefix) = ns.name()
+            && ns.uri() != SCH_NS
+            && ns.uri() != SCH15_NS
+        {
+            s.namespaces
+                .push((prefix.to_string(), ns.uri().to_string()));
         }
     }
     reader.schema_children(root, base)?;
@@ -215,11 +230,17 @@ impl Reader<'_> {
     ) -> Result<(), String> {
         let href = required(node, "href")?;
         if self.depth >= MAX_INCLUDE_DEPTH {
-            return Err(format!("{base}: includes nested deeper than {MAX_INCLUDE_DEPTH} (a cycle?) at {href}"));
+            return Err(format!(
+                "{base}: includes nested deeper than {MAX_INCLUDE_DEPTH} (a cycle?) at {href}"
+            ));
         }
         let (location, text) = self.resolver.load(base, &href)?;
-        let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
-        let doc = roxmltree::Document::parse_with_options(&text, opts).map_err(|e| format!("{location}: {e}"))?;
+        let opts = roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        };
+        let doc = roxmltree::Document::parse_with_options(&text, opts)
+            .map_err(|e| format!("{location}: {e}"))?;
         // A fragment identifier would select an element by id; the whole document otherwise.
         let target = match href.split_once('#') {
             Some((_, id)) if !id.is_empty() => doc
@@ -239,7 +260,9 @@ impl Reader<'_> {
     }
 
     fn schema_children(&mut self, node: roxmltree::Node<'_, '_>, base: &str) -> Result<(), String> {
-        self.each_child(node, base, &mut |r, child, base| r.schema_child(child, base))
+        self.each_child(node, base, &mut |r, child, base| {
+            r.schema_child(child, base)
+        })
     }
 
     fn schema_child(&mut self, child: roxmltree::Node<'_, '_>, base: &str) -> Result<(), String> {
@@ -250,9 +273,10 @@ impl Reader<'_> {
                     self.schema.functions.push(f);
                     Ok(())
                 }
-                "key" | "include" | "import" | "template" | "param" | "variable" => {
-                    Err(format!("{base}: xsl:{} in a schema is not supported", child.tag_name().name()))
-                }
+                "key" | "include" | "import" | "template" | "param" | "variable" => Err(format!(
+                    "{base}: xsl:{} in a schema is not supported",
+                    child.tag_name().name()
+                )),
                 _ => Ok(()),
             };
         }
@@ -271,7 +295,11 @@ impl Reader<'_> {
                 self.schema.lets.push(l);
             }
             "phase" => {
-                let mut phase = Phase { id: required(child, "id")?, active: Vec::new(), lets: Vec::new() };
+                let mut phase = Phase {
+                    id: required(child, "id")?,
+                    active: Vec::new(),
+                    lets: Vec::new(),
+                };
                 self.each_child(child, base, &mut |_, c, _| {
                     if is_sch(c) {
                         match c.tag_name().name() {
@@ -332,7 +360,10 @@ impl Reader<'_> {
                 return Ok(());
             }
             match c.tag_name().name() {
-                "param" => p.params.push((required(c, "name")?, required(c, "value")?)),
+                "param" => p.params.push((
+                    required(c, "name")?.trim().to_string(),
+                    required(c, "value")?,
+                )),
                 "let" => p.lets.push(read_let(c)?),
                 "rule" => {
                     let rule = r.rule(c, base)?;
@@ -371,7 +402,9 @@ impl Reader<'_> {
                 "let" => rule.items.push(RuleItem::Let(read_let(c)?)),
                 "assert" | "report" => rule.items.push(RuleItem::Check(check(c)?)),
                 "extends" => {
-                    let target = c.attribute("rule").ok_or("<extends> without @rule (extends by href is not supported)")?;
+                    let target = c
+                        .attribute("rule")
+                        .ok_or("<extends> without @rule (extends by href is not supported)")?;
                     rule.items.push(RuleItem::Extends(target.to_string()));
                 }
                 _ => {}
@@ -383,7 +416,7 @@ impl Reader<'_> {
 }
 
 fn read_let(node: roxmltree::Node<'_, '_>) -> Result<Let, String> {
-    let name = required(node, "name")?;
+    let name = required(node, "name")?.trim().to_string();
     let value = match node.attribute("value") {
         Some(v) => v.to_string(),
         // ISO 2016: the content is the value; only text content is supported.
@@ -396,7 +429,11 @@ fn read_let(node: roxmltree::Node<'_, '_>) -> Result<Let, String> {
 }
 
 fn check(node: roxmltree::Node<'_, '_>) -> Result<Check, String> {
-    let kind = if node.tag_name().name() == "assert" { CheckKind::Assert } else { CheckKind::Report };
+    let kind = if node.tag_name().name() == "assert" {
+        CheckKind::Assert
+    } else {
+        CheckKind::Report
+    };
     Ok(Check {
         kind,
         test: required(node, "test")?,
@@ -405,7 +442,10 @@ fn check(node: roxmltree::Node<'_, '_>) -> Result<Check, String> {
         role: attr(node, "role"),
         severity: attr(node, "severity"),
         message: message(node),
-        diagnostics: node.attribute("diagnostics").map(|d| d.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+        diagnostics: node
+            .attribute("diagnostics")
+            .map(|d| d.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
         see: attr(node, "see"),
     })
 }
@@ -497,9 +537,12 @@ impl Schema {
             let p = match &p.is_a {
                 None => p,
                 Some(target) => {
-                    let a = abstract_patterns
-                        .get(target)
-                        .ok_or_else(|| format!("pattern {:?} is-a `{target}`, which is no abstract pattern", p.id))?;
+                    let a = abstract_patterns.get(target).ok_or_else(|| {
+                        format!(
+                            "pattern {:?} is-a `{target}`, which is no abstract pattern",
+                            p.id
+                        )
+                    })?;
                     instantiate(a, &p)
                 }
             };
@@ -517,7 +560,10 @@ impl Schema {
 
 fn instantiate(a: &Pattern, instance: &Pattern) -> Pattern {
     let ps = &instance.params;
-    let sub_let = |l: &Let| Let { name: l.name.clone(), value: substitute(&l.value, ps) };
+    let sub_let = |l: &Let| Let {
+        name: l.name.clone(),
+        value: substitute(&l.value, ps),
+    };
     let sub_msg = |m: &[MsgPart]| {
         m.iter()
             .map(|part| match part {
@@ -556,12 +602,21 @@ fn instantiate(a: &Pattern, instance: &Pattern) -> Pattern {
         is_abstract: false,
         is_a: None,
         params: Vec::new(),
-        lets: a.lets.iter().map(sub_let).chain(instance.lets.iter().cloned()).collect(),
+        lets: a
+            .lets
+            .iter()
+            .map(sub_let)
+            .chain(instance.lets.iter().cloned())
+            .collect(),
         rules,
     }
 }
 
-fn expand_extends(items: &[RuleItem], abstract_rules: &BTreeMap<String, Rule>, depth: usize) -> Result<Vec<RuleItem>, String> {
+fn expand_extends(
+    items: &[RuleItem],
+    abstract_rules: &BTreeMap<String, Rule>,
+    depth: usize,
+) -> Result<Vec<RuleItem>, String> {
     if depth > MAX_INCLUDE_DEPTH {
         return Err("abstract rules extend each other in a cycle".into());
     }
@@ -569,7 +624,9 @@ fn expand_extends(items: &[RuleItem], abstract_rules: &BTreeMap<String, Rule>, d
     for item in items {
         match item {
             RuleItem::Extends(id) => {
-                let r = abstract_rules.get(id).ok_or_else(|| format!("<extends rule=\"{id}\"> names no abstract rule"))?;
+                let r = abstract_rules
+                    .get(id)
+                    .ok_or_else(|| format!("<extends rule=\"{id}\"> names no abstract rule"))?;
                 out.extend(expand_extends(&r.items, abstract_rules, depth + 1)?);
             }
             other => out.push(other.clone()),
@@ -591,8 +648,14 @@ mod tests {
 
     #[test]
     fn longest_parameter_name_wins() {
-        let ps = vec![("BR-CO-1".to_string(), "a".to_string()), ("BR-CO-15".to_string(), "b".to_string())];
-        assert_eq!(substitute("$BR-CO-15 and $BR-CO-1 or $other", &ps), "b and a or $other");
+        let ps = vec![
+            ("BR-CO-1".to_string(), "a".to_string()),
+            ("BR-CO-15".to_string(), "b".to_string()),
+        ];
+        assert_eq!(
+            substitute("$BR-CO-15 and $BR-CO-1 or $other", &ps),
+            "b and a or $other"
+        );
     }
 
     #[test]
@@ -613,7 +676,13 @@ mod tests {
         let tests: Vec<_> = rule
             .items
             .iter()
-            .filter_map(|i| if let RuleItem::Check(c) = i { Some(c.test.as_str()) } else { None })
+            .filter_map(|i| {
+                if let RuleItem::Check(c) = i {
+                    Some(c.test.as_str())
+                } else {
+                    None
+                }
+            })
             .collect();
         assert_eq!(tests, vec!["c", "b = 1"]);
     }

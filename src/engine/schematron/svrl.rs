@@ -41,7 +41,12 @@ pub fn svrl(engine: &SchematronEngine, run: &SchematronRun, document: &str) -> S
     opt_attr(&mut out, "phase", engine.phase());
     out.push_str(" schemaVersion=\"ISO19757-3\">\n");
     for (prefix, uri) in &engine.compiled.namespaces {
-        let _ = writeln!(out, "  <svrl:ns-prefix-in-attribute-values prefix=\"{}\" uri=\"{}\"/>", esc(prefix), esc(uri));
+        let _ = writeln!(
+            out,
+            "  <svrl:ns-prefix-in-attribute-values prefix=\"{}\" uri=\"{}\"/>",
+            esc(prefix),
+            esc(uri)
+        );
     }
     for p in &run.patterns {
         out.push_str("  <svrl:active-pattern");
@@ -51,14 +56,14 @@ pub fn svrl(engine: &SchematronEngine, run: &SchematronRun, document: &str) -> S
     }
     // Fired rules and their results interleave in SVRL; records follow the rule that fired.
     let mut records = run.records.iter().peekable();
-    for f in &run.fired {
+    for (i, f) in run.fired.iter().enumerate() {
         out.push_str("  <svrl:fired-rule");
         opt_attr(&mut out, "id", f.rule_id.as_deref());
         let _ = write!(out, " context=\"{}\"", esc(&f.context));
         opt_attr(&mut out, "document", Some(document));
         out.push_str("/>\n");
         while let Some(r) = records.peek() {
-            if r.location.path != f.location.path {
+            if r.fired != Some(i) {
                 break;
             }
             write_record(&mut out, r);
@@ -66,22 +71,44 @@ pub fn svrl(engine: &SchematronEngine, run: &SchematronRun, document: &str) -> S
         }
     }
     for r in records {
-        write_record(&mut out, r);
+        write_record(&mut out, r); // context errors, not tied to a firing
     }
     out.push_str("</svrl:schematron-output>\n");
     out
 }
 
 fn write_record(out: &mut String, r: &super::CheckRecord) {
-    let element = if r.kind == "successful-report" { "successful-report" } else { "failed-assert" };
-    let _ = write!(out, "  <svrl:{element} id=\"{}\" test=\"{}\"", esc(&r.id), esc(&r.test));
-    let flag = if r.kind == "error" { Some("konform-evaluation-error") } else { r.flag.as_deref() };
+    let element = if r.kind == "successful-report" {
+        "successful-report"
+    } else {
+        "failed-assert"
+    };
+    let _ = write!(
+        out,
+        "  <svrl:{element} id=\"{}\" test=\"{}\"",
+        esc(&r.id),
+        esc(&r.test)
+    );
+    let flag = if r.kind == "error" {
+        Some("konform-evaluation-error")
+    } else {
+        r.flag.as_deref()
+    };
     opt_attr(out, "flag", flag);
     opt_attr(out, "role", r.role.as_deref());
     opt_attr(out, "see", r.see.as_deref());
-    let _ = writeln!(out, " location=\"{}\">", esc(r.location.path.as_deref().unwrap_or("")));
+    let _ = writeln!(
+        out,
+        " location=\"{}\">",
+        esc(r.location.path.as_deref().unwrap_or(""))
+    );
     for (id, text) in &r.diagnostics {
-        let _ = writeln!(out, "    <svrl:diagnostic-reference diagnostic=\"{}\">{}</svrl:diagnostic-reference>", esc(id), esc(text));
+        let _ = writeln!(
+            out,
+            "    <svrl:diagnostic-reference diagnostic=\"{}\">{}</svrl:diagnostic-reference>",
+            esc(id),
+            esc(text)
+        );
     }
     let _ = writeln!(out, "    <svrl:text>{}</svrl:text>", esc(&r.text));
     let _ = writeln!(out, "  </svrl:{element}>");

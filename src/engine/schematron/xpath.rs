@@ -74,7 +74,10 @@ pub(crate) fn static_context(namespaces: &[(String, String)], vars: &[Name]) -> 
 pub(crate) fn var_name(qname: &str, namespaces: &[(String, String)]) -> Name {
     match qname.split_once(':') {
         Some((p, l)) => {
-            let ns = namespaces.iter().find(|(q, _)| q == p).map_or("", |(_, u)| u.as_str());
+            let ns = namespaces
+                .iter()
+                .find(|(q, _)| q == p)
+                .map_or("", |(_, u)| u.as_str());
             Name::new(l.to_string(), ns.to_string(), p.to_string())
         }
         None => Name::new(qname.to_string(), String::new(), String::new()),
@@ -90,7 +93,9 @@ pub(crate) fn referenced_names(text: &str) -> BTreeSet<String> {
         let after = rest[at + 1..].trim_start();
         let len = after
             .char_indices()
-            .find(|&(_, ch)| !(ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.' | ':' | '\u{B7}')))
+            .find(|&(_, ch)| {
+                !(ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.' | ':' | '\u{B7}'))
+            })
             .map_or(after.len(), |(i, _)| i);
         let name = after[..len].trim_end_matches(':');
         if !name.is_empty() {
@@ -119,7 +124,8 @@ pub(crate) fn function_source(f: &Function) -> String {
     for (i, (name, ty)) in f.params.iter().enumerate() {
         let trimmed = ty.as_deref().is_some_and(|t| {
             let base = t.trim().trim_end_matches(['?', '*', '+']);
-            base.strip_prefix("xs:").is_some_and(|l| TRIMMED_TYPES.contains(&l))
+            base.strip_prefix("xs:")
+                .is_some_and(|l| TRIMMED_TYPES.contains(&l))
         });
         match ty {
             Some(t) if trimmed => {
@@ -132,8 +138,16 @@ pub(crate) fn function_source(f: &Function) -> String {
             None => params.push(format!("${name}")),
         }
     }
-    let result = f.result.as_ref().map(|r| format!(" as {r}")).unwrap_or_default();
-    format!("function({}){result} {{ {coercions}{} }}", params.join(", "), f.body)
+    let result = f
+        .result
+        .as_ref()
+        .map(|r| format!(" as {r}"))
+        .unwrap_or_default();
+    format!(
+        "function({}){result} {{ {coercions}{} }}",
+        params.join(", "),
+        f.body
+    )
 }
 
 impl Functions {
@@ -145,7 +159,8 @@ impl Functions {
     ) -> Result<Functions, String> {
         let mut out = Functions::default();
         for f in functions {
-            out.by_name.insert((f.ns.clone(), f.local.clone(), f.params.len()), f.key());
+            out.by_name
+                .insert((f.ns.clone(), f.local.clone(), f.params.len()), f.key());
         }
         for f in functions {
             let src = function_source(f);
@@ -161,7 +176,9 @@ impl Functions {
                 .collect();
             let vars: Vec<Name> = reads.iter().map(|n| var_name(n, &ns)).collect();
             let sc = static_context(&ns, &vars);
-            let mut xpath = sc.parse_xpath(&src).map_err(|e| format!("function {}: {e}", f.key()))?;
+            let mut xpath = sc
+                .parse_xpath(&src)
+                .map_err(|e| format!("function {}: {}", f.key(), parse_error(&e)))?;
             let [single] = xpath.0.value.0.as_mut_slice() else {
                 return Err(format!("function {}: not one expression", f.key()));
             };
@@ -170,7 +187,9 @@ impl Functions {
                 ast::ExprSingle::Path(p) => match p.steps.as_slice() {
                     [s] => match &s.value {
                         ast::StepExpr::PrimaryExpr(pe) => match &pe.value {
-                            ast::PrimaryExpr::InlineFunction(i) => i.params.first().map(|p| p.name.clone()),
+                            ast::PrimaryExpr::InlineFunction(i) => {
+                                i.params.first().map(|p| p.name.clone())
+                            }
                             _ => None,
                         },
                         _ => None,
@@ -192,10 +211,10 @@ impl Functions {
         let mut all = BTreeSet::new();
         let mut todo: Vec<String> = direct.iter().cloned().collect();
         while let Some(k) = todo.pop() {
-            if all.insert(k.clone()) {
-                if let Some((_, calls, _)) = self.defs.get(&k) {
-                    todo.extend(calls.iter().cloned());
-                }
+            if all.insert(k.clone())
+                && let Some((_, calls, _)) = self.defs.get(&k)
+            {
+                todo.extend(calls.iter().cloned());
             }
         }
         all
@@ -229,10 +248,13 @@ pub(crate) fn parse(
     namespaces: &[(String, String)],
     in_scope: &dyn Fn(&str) -> bool,
 ) -> Result<(ast::XPath, Vec<String>), String> {
-    let vars: Vec<String> = referenced_names(text).into_iter().filter(|n| in_scope(n)).collect();
+    let vars: Vec<String> = referenced_names(text)
+        .into_iter()
+        .filter(|n| in_scope(n))
+        .collect();
     let names: Vec<Name> = vars.iter().map(|n| var_name(n, namespaces)).collect();
     let sc = static_context(namespaces, &names);
-    let xpath = sc.parse_xpath(text).map_err(|e| format!("{e}"))?;
+    let xpath = sc.parse_xpath(text).map_err(|e| parse_error(&e))?;
     Ok((xpath, vars))
 }
 
@@ -244,27 +266,42 @@ pub(crate) fn finish(
     in_scope: &dyn Fn(&str) -> bool,
     functions: &Functions,
 ) -> Result<Prepared, String> {
-    let top = Name::new("fns-top".to_string(), INTERNAL_NS.to_string(), String::new());
+    let top = Name::new(
+        "fns-top".to_string(),
+        INTERNAL_NS.to_string(),
+        String::new(),
+    );
     let mut rw = Rewriter::new(&functions.by_name, Some(top.clone()));
     rw.expr(&mut xpath.0);
     if !rw.calls.is_empty() {
         let used = functions.closure(&rw.calls);
         let mut entries = Vec::new();
         for k in &used {
-            let Some((def, _, reads)) = functions.defs.get(k) else { continue };
+            let Some((def, _, reads)) = functions.defs.get(k) else {
+                continue;
+            };
             for r in reads {
                 if !vars.contains(r) {
                     if !in_scope(r) {
-                        return Err(format!("function {k} reads ${r}, which is not a global variable"));
+                        return Err(format!(
+                            "function {k} reads ${r}, which is not a global variable"
+                        ));
                     }
                     vars.push(r.clone());
                 }
             }
-            entries.push(ast::MapConstructorEntry { key: string_literal(k), value: def.clone() });
+            entries.push(ast::MapConstructorEntry {
+                key: string_literal(k),
+                value: def.clone(),
+            });
         }
-        let map = single(path_of(ast::PrimaryExpr::MapConstructor(ast::MapConstructor { entries })));
+        let map = single(path_of(ast::PrimaryExpr::MapConstructor(
+            ast::MapConstructor { entries },
+        )));
         let body = std::mem::replace(&mut xpath.0, ast::Expr(Vec::new()).with_empty_span());
-        let ret = single(path_of(ast::PrimaryExpr::Expr(Some(body.value).with_empty_span())));
+        let ret = single(path_of(ast::PrimaryExpr::Expr(
+            Some(body.value).with_empty_span(),
+        )));
         let wrapped = ast::ExprSingle::Let(ast::LetExpr {
             var_name: top.with_empty_span(),
             var_expr: Box::new(map),
@@ -278,6 +315,26 @@ pub(crate) fn finish(
     Ok(Prepared { ast: xpath, vars })
 }
 
+/// A parse error with its position.
+fn parse_error(e: &xee_xpath_ast::ParserError) -> String {
+    let span = e.span();
+    let what = match e {
+        xee_xpath_ast::ParserError::ExpectedFound { .. } => "syntax error".to_string(),
+        xee_xpath_ast::ParserError::UnknownPrefix { prefix, .. } => {
+            format!("undeclared namespace prefix `{prefix}`")
+        }
+        xee_xpath_ast::ParserError::Reserved { name, .. } => format!("reserved name `{name}`"),
+        xee_xpath_ast::ParserError::ArityOverflow { .. } => "too many arguments".to_string(),
+        xee_xpath_ast::ParserError::UnknownType { name, .. } => {
+            format!("unknown type `{}`", name.local_name())
+        }
+        xee_xpath_ast::ParserError::IllegalFunctionInPattern { name, .. } => {
+            format!("function `{}` not allowed here", name.local_name())
+        }
+    };
+    format!("{what} at characters {}..{}", span.start, span.end)
+}
+
 // --- AST construction helpers -------------------------------------------------------------
 
 fn fn_name(local: &str) -> Name {
@@ -285,7 +342,9 @@ fn fn_name(local: &str) -> Name {
 }
 
 fn path_of(p: ast::PrimaryExpr) -> ast::PathExpr {
-    ast::PathExpr { steps: vec![ast::StepExpr::PrimaryExpr(p.with_empty_span()).with_empty_span()] }
+    ast::PathExpr {
+        steps: vec![ast::StepExpr::PrimaryExpr(p.with_empty_span()).with_empty_span()],
+    }
 }
 
 fn single(p: ast::PathExpr) -> ast::ExprSingleS {
@@ -300,11 +359,15 @@ fn call(local: &str, arguments: Vec<ast::ExprSingleS>) -> ast::ExprSingleS {
 }
 
 fn string_literal(s: &str) -> ast::ExprSingleS {
-    single(path_of(ast::PrimaryExpr::Literal(ast::Literal::String(s.to_string()))))
+    single(path_of(ast::PrimaryExpr::Literal(ast::Literal::String(
+        s.to_string(),
+    ))))
 }
 
 fn paren(e: ast::ExprSingleS) -> ast::PathExpr {
-    path_of(ast::PrimaryExpr::Expr(Some(ast::Expr(vec![e])).with_empty_span()))
+    path_of(ast::PrimaryExpr::Expr(
+        Some(ast::Expr(vec![e])).with_empty_span(),
+    ))
 }
 
 fn var_ref(name: &Name) -> ast::ExprSingleS {
@@ -325,7 +388,11 @@ fn string_types() -> Option<(ast::SequenceType, ast::SequenceType)> {
 
 /// `for $v in data(X) return if ($v instance of xs:string or $v instance of xs:untypedAtomic)
 /// then normalize-space($v) else $v`, built without `or` (it is an `if`).
-fn trimmed(x: ast::ExprSingleS, v: Name, types: &(ast::SequenceType, ast::SequenceType)) -> ast::ExprSingleS {
+fn trimmed(
+    x: ast::ExprSingleS,
+    v: Name,
+    types: &(ast::SequenceType, ast::SequenceType),
+) -> ast::ExprSingleS {
     let is = |t: &ast::SequenceType| {
         ast::ExprSingle::Apply(ast::ApplyExpr {
             path_expr: path_of(ast::PrimaryExpr::VarRef(v.clone())),
@@ -504,11 +571,39 @@ pub(crate) fn uses_position(e: &ast::ExprS) -> bool {
 
 /// Functions whose result is never numeric (boolean, string or nodes).
 const NON_NUMERIC_FUNCTIONS: &[&str] = &[
-    "not", "exists", "empty", "boolean", "true", "false", "contains", "starts-with", "ends-with",
-    "matches", "normalize-space", "string", "upper-case", "lower-case", "concat", "substring",
-    "substring-before", "substring-after", "translate", "string-join", "name", "local-name",
-    "namespace-uri", "deep-equal", "lang", "has-children", "tokenize", "replace", "root",
-    "normalize-unicode", "codepoints-to-string", "current-date", "current-dateTime",
+    "not",
+    "exists",
+    "empty",
+    "boolean",
+    "true",
+    "false",
+    "contains",
+    "starts-with",
+    "ends-with",
+    "matches",
+    "normalize-space",
+    "string",
+    "upper-case",
+    "lower-case",
+    "concat",
+    "substring",
+    "substring-before",
+    "substring-after",
+    "translate",
+    "string-join",
+    "name",
+    "local-name",
+    "namespace-uri",
+    "deep-equal",
+    "lang",
+    "has-children",
+    "tokenize",
+    "replace",
+    "root",
+    "normalize-unicode",
+    "codepoints-to-string",
+    "current-date",
+    "current-dateTime",
 ];
 
 /// Whether a predicate's value is surely not numeric (so it filters by effective boolean
@@ -528,10 +623,15 @@ fn single_not_numeric(e: &ast::ExprSingle) -> bool {
             B::Add | B::Sub | B::Mul | B::Div | B::IntDiv | B::Mod | B::Range | B::Comma
         ),
         ast::ExprSingle::Quantified(_) => true,
-        ast::ExprSingle::If(i) => single_not_numeric(&i.then.value) && single_not_numeric(&i.else_.value),
+        ast::ExprSingle::If(i) => {
+            single_not_numeric(&i.then.value) && single_not_numeric(&i.else_.value)
+        }
         ast::ExprSingle::Let(l) => single_not_numeric(&l.return_expr.value),
         ast::ExprSingle::For(_) => false,
-        ast::ExprSingle::Apply(a) => matches!(a.operator, ast::ApplyOperator::Castable(_) | ast::ApplyOperator::InstanceOf(_)),
+        ast::ExprSingle::Apply(a) => matches!(
+            a.operator,
+            ast::ApplyOperator::Castable(_) | ast::ApplyOperator::InstanceOf(_)
+        ),
         ast::ExprSingle::Path(p) => path_not_numeric(p),
     }
 }
@@ -542,7 +642,9 @@ fn path_not_numeric(p: &ast::PathExpr) -> bool {
         Some(ast::StepExpr::AxisStep(_)) => true,
         Some(ast::StepExpr::PrimaryExpr(pe)) => primary_not_numeric(&pe.value, p.steps.len() > 1),
         Some(ast::StepExpr::PostfixExpr { primary, postfixes }) => {
-            postfixes.iter().all(|f| matches!(f, ast::Postfix::Predicate(_)))
+            postfixes
+                .iter()
+                .all(|f| matches!(f, ast::Postfix::Predicate(_)))
                 && primary_not_numeric(&primary.value, p.steps.len() > 1)
         }
     }
@@ -578,11 +680,16 @@ struct Rewriter<'f> {
 
 impl<'f> Rewriter<'f> {
     fn new(functions: &'f BTreeMap<(String, String, usize), String>, fns: Option<Name>) -> Self {
-        Rewriter { functions, fns, calls: BTreeSet::new(), types: string_types() }
+        Rewriter {
+            functions,
+            fns,
+            calls: BTreeSet::new(),
+            types: string_types(),
+        }
     }
 
     /// A variable name unique across every expression (xee's IR maps names flatly).
-    fn fresh(&mut self) -> Name {
+    fn fresh() -> Name {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Name::new(format!("v{n}"), INTERNAL_NS.to_string(), String::new())
@@ -594,12 +701,27 @@ impl Walk for Rewriter<'_> {
         walk_expr_single(self, e);
         let span = e.span;
         match &mut e.value {
-            ast::ExprSingle::Binary(b) if matches!(b.operator, ast::BinaryOperator::And | ast::BinaryOperator::Or) => {
+            ast::ExprSingle::Binary(b)
+                if matches!(
+                    b.operator,
+                    ast::BinaryOperator::And | ast::BinaryOperator::Or
+                ) =>
+            {
                 let and = b.operator == ast::BinaryOperator::And;
-                let left = single(std::mem::replace(&mut b.left, ast::PathExpr { steps: Vec::new() }));
-                let right = single(std::mem::replace(&mut b.right, ast::PathExpr { steps: Vec::new() }));
+                let left = single(std::mem::replace(
+                    &mut b.left,
+                    ast::PathExpr { steps: Vec::new() },
+                ));
+                let right = single(std::mem::replace(
+                    &mut b.right,
+                    ast::PathExpr { steps: Vec::new() },
+                ));
                 let right = call("boolean", vec![right]);
-                let (then, else_) = if and { (right, call("false", vec![])) } else { (call("true", vec![]), right) };
+                let (then, else_) = if and {
+                    (right, call("false", vec![]))
+                } else {
+                    (call("true", vec![]), right)
+                };
                 e.value = ast::ExprSingle::If(ast::IfExpr {
                     condition: ast::Expr(vec![left]).with_span(span),
                     then: Box::new(then),
@@ -607,14 +729,16 @@ impl Walk for Rewriter<'_> {
                 });
             }
             ast::ExprSingle::Apply(a) => {
-                if let ast::ApplyOperator::Cast(t) | ast::ApplyOperator::Castable(t) = &a.operator {
-                    if is_trimmed_type(&t.name.value) && self.types.is_some() {
-                        let x = single(std::mem::replace(&mut a.path_expr, ast::PathExpr { steps: Vec::new() }));
-                        let v = self.fresh();
-                        if let Some(types) = &self.types {
-                            a.path_expr = paren(trimmed(x, v, types));
-                        }
-                    }
+                if let ast::ApplyOperator::Cast(t) | ast::ApplyOperator::Castable(t) = &a.operator
+                    && is_trimmed_type(&t.name.value)
+                    && let Some(types) = &self.types
+                {
+                    let x = single(std::mem::replace(
+                        &mut a.path_expr,
+                        ast::PathExpr { steps: Vec::new() },
+                    ));
+                    let v = Self::fresh();
+                    a.path_expr = paren(trimmed(x, v, types));
                 }
             }
             _ => {}
@@ -632,7 +756,9 @@ impl Walk for Rewriter<'_> {
                         && a.node_test == ast::NodeTest::KindTest(ast::KindTest::Any)
                         && a.predicates.is_empty()
                         && b.axis == ast::Axis::Child
-                        && b.predicates.iter().all(|pr| !uses_position(pr) && surely_not_numeric(pr))
+                        && b.predicates
+                            .iter()
+                            .all(|pr| !uses_position(pr) && surely_not_numeric(pr))
                 }
                 _ => false,
             };
@@ -649,27 +775,40 @@ impl Walk for Rewriter<'_> {
 
     fn primary(&mut self, p: &mut ast::PrimaryExprS) {
         walk_primary(self, p);
-        let ast::PrimaryExpr::FunctionCall(fc) = &mut p.value else { return };
+        let ast::PrimaryExpr::FunctionCall(fc) = &mut p.value else {
+            return;
+        };
         let n = &fc.name.value;
         if is_trimmed_type(n) && fc.arguments.len() == 1 {
-            let v = self.fresh();
+            let v = Self::fresh();
             if let Some(types) = &self.types {
                 let x = std::mem::replace(&mut fc.arguments[0], placeholder().with_empty_span());
                 fc.arguments[0] = trimmed(x, v, types);
             }
             return;
         }
-        let key = (n.namespace().to_string(), n.local_name().to_string(), fc.arguments.len());
-        let (Some(k), Some(fns)) = (self.functions.get(&key), &self.fns) else { return };
+        let key = (
+            n.namespace().to_string(),
+            n.local_name().to_string(),
+            fc.arguments.len(),
+        );
+        let (Some(k), Some(fns)) = (self.functions.get(&key), &self.fns) else {
+            return;
+        };
         self.calls.insert(k.clone());
         // $fns('key')($fns, args...)
         let mut args = vec![var_ref(fns)];
         args.append(&mut fc.arguments);
         let dynamic = ast::StepExpr::PostfixExpr {
             primary: ast::PrimaryExpr::VarRef(fns.clone()).with_span(p.span),
-            postfixes: vec![ast::Postfix::ArgumentList(vec![string_literal(k)]), ast::Postfix::ArgumentList(args)],
+            postfixes: vec![
+                ast::Postfix::ArgumentList(vec![string_literal(k)]),
+                ast::Postfix::ArgumentList(args),
+            ],
         };
-        let path = ast::PathExpr { steps: vec![dynamic.with_span(p.span)] };
+        let path = ast::PathExpr {
+            steps: vec![dynamic.with_span(p.span)],
+        };
         p.value = ast::PrimaryExpr::Expr(Some(ast::Expr(vec![single(path)])).with_span(p.span));
     }
 }

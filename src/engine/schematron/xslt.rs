@@ -22,7 +22,9 @@
 use super::model::{Function, XSL_NS};
 
 fn is_xsl(node: roxmltree::Node<'_, '_>, name: &str) -> bool {
-    node.is_element() && node.tag_name().namespace() == Some(XSL_NS) && node.tag_name().name() == name
+    node.is_element()
+        && node.tag_name().namespace() == Some(XSL_NS)
+        && node.tag_name().name() == name
 }
 
 /// Reads an `xsl:function` element.
@@ -30,18 +32,24 @@ pub(crate) fn function(node: roxmltree::Node<'_, '_>) -> Result<Function, String
     let qname = node.attribute("name").ok_or("xsl:function without @name")?;
     let (ns, local) = match qname.split_once(':') {
         Some((prefix, local)) => {
-            let ns = node
-                .lookup_namespace_uri(Some(prefix))
-                .ok_or_else(|| format!("xsl:function {qname}: prefix `{prefix}` is not declared"))?;
+            let ns = node.lookup_namespace_uri(Some(prefix)).ok_or_else(|| {
+                format!("xsl:function {qname}: prefix `{prefix}` is not declared")
+            })?;
             (ns.to_string(), local.to_string())
         }
-        None => return Err(format!("xsl:function {qname}: the name must have a namespace prefix")),
+        None => {
+            return Err(format!(
+                "xsl:function {qname}: the name must have a namespace prefix"
+            ));
+        }
     };
     let mut params = Vec::new();
     let mut body_nodes = Vec::new();
     for c in node.children() {
         if is_xsl(c, "param") {
-            let name = c.attribute("name").ok_or_else(|| format!("xsl:function {qname}: xsl:param without @name"))?;
+            let name = c
+                .attribute("name")
+                .ok_or_else(|| format!("xsl:function {qname}: xsl:param without @name"))?;
             params.push((name.to_string(), c.attribute("as").map(str::to_string)));
         } else {
             body_nodes.push(c);
@@ -52,7 +60,14 @@ pub(crate) fn function(node: roxmltree::Node<'_, '_>) -> Result<Function, String
         .namespaces()
         .filter_map(|n| n.name().map(|p| (p.to_string(), n.uri().to_string())))
         .collect();
-    Ok(Function { ns, local, params, result: node.attribute("as").map(str::to_string), body, namespaces })
+    Ok(Function {
+        ns,
+        local,
+        params,
+        result: node.attribute("as").map(str::to_string),
+        body,
+        namespaces,
+    })
 }
 
 /// A string literal in XPath syntax.
@@ -75,7 +90,10 @@ fn sequence(nodes: &[roxmltree::Node<'_, '_>]) -> Result<String, String> {
             continue; // comments, processing instructions
         }
         if n.tag_name().namespace() != Some(XSL_NS) {
-            return Err(format!("literal result element <{}> is not supported", n.tag_name().name()));
+            return Err(format!(
+                "literal result element <{}> is not supported",
+                n.tag_name().name()
+            ));
         }
         match n.tag_name().name() {
             "variable" => {
@@ -85,19 +103,29 @@ fn sequence(nodes: &[roxmltree::Node<'_, '_>]) -> Result<String, String> {
                 parts.push(format!("let ${name} := ({value}) return ({rest})"));
                 return Ok(join(parts));
             }
-            "sequence" => parts.push(format!("({})", n.attribute("select").ok_or("xsl:sequence without @select")?)),
+            "sequence" => parts.push(format!(
+                "({})",
+                n.attribute("select")
+                    .ok_or("xsl:sequence without @select")?
+            )),
             "value-of" => {
                 let inner = match n.attribute("select") {
                     Some(s) => s.to_string(),
                     None => sequence(&n.children().collect::<Vec<_>>())?,
                 };
                 let sep = n.attribute("separator").map_or_else(
-                    || if n.attribute("select").is_some() { "' '".to_string() } else { "''".to_string() },
+                    || {
+                        if n.attribute("select").is_some() {
+                            "' '".to_string()
+                        } else {
+                            "''".to_string()
+                        }
+                    },
                     literal,
                 );
                 parts.push(format!("string-join(for $Q{{urn:konform:xslt}}i in ({inner}) return string($Q{{urn:konform:xslt}}i), {sep})"));
             }
-            "text" => parts.push(literal(&n.text().unwrap_or(""))),
+            "text" => parts.push(literal(n.text().unwrap_or(""))),
             "if" => {
                 let test = n.attribute("test").ok_or("xsl:if without @test")?;
                 let then = sequence(&n.children().collect::<Vec<_>>())?;
@@ -105,7 +133,9 @@ fn sequence(nodes: &[roxmltree::Node<'_, '_>]) -> Result<String, String> {
             }
             "choose" => parts.push(choose(*n)?),
             "for-each" => {
-                let select = n.attribute("select").ok_or("xsl:for-each without @select")?;
+                let select = n
+                    .attribute("select")
+                    .ok_or("xsl:for-each without @select")?;
                 let body: Vec<_> = n.children().filter(|c| !is_xsl(*c, "sort")).collect();
                 if n.children().any(|c| is_xsl(c, "sort")) {
                     return Err("xsl:sort is not supported".into());
@@ -138,12 +168,16 @@ fn value_of_binding(n: roxmltree::Node<'_, '_>) -> Result<String, String> {
             } else {
                 // Without `as`, content makes a temporary tree; its string value is what
                 // callers can observe.
-                format!("xs:untypedAtomic(string-join(for $Q{{urn:konform:xslt}}i in ({content}) return string($Q{{urn:konform:xslt}}i), ''))")
+                format!(
+                    "xs:untypedAtomic(string-join(for $Q{{urn:konform:xslt}}i in ({content}) return string($Q{{urn:konform:xslt}}i), ''))"
+                )
             }
         }
     };
     Ok(match n.attribute("as") {
-        Some(t) => format!("(function($Q{{urn:konform:xslt}}v as {t}) as {t} {{ $Q{{urn:konform:xslt}}v }})({raw})"),
+        Some(t) => format!(
+            "(function($Q{{urn:konform:xslt}}v as {t}) as {t} {{ $Q{{urn:konform:xslt}}v }})({raw})"
+        ),
         None => raw,
     })
 }
@@ -154,7 +188,10 @@ fn choose(n: roxmltree::Node<'_, '_>) -> Result<String, String> {
     for c in n.children().filter(roxmltree::Node::is_element) {
         if is_xsl(c, "when") {
             let test = c.attribute("test").ok_or("xsl:when without @test")?;
-            branches.push((test.to_string(), sequence(&c.children().collect::<Vec<_>>())?));
+            branches.push((
+                test.to_string(),
+                sequence(&c.children().collect::<Vec<_>>())?,
+            ));
         } else if is_xsl(c, "otherwise") {
             otherwise = sequence(&c.children().collect::<Vec<_>>())?;
         } else {
@@ -187,7 +224,13 @@ mod tests {
                  <xsl:otherwise><xsl:sequence select="$n"/></xsl:otherwise></xsl:choose>
                </xsl:function>"#,
         );
-        assert_eq!((f.ns.as_str(), f.local.as_str(), f.params.len()), ("utils", "f", 1));
-        assert_eq!(f.body, "let $n := (string-length($a)) return ((if ($n = 0) then ((0)) else (($n))))");
+        assert_eq!(
+            (f.ns.as_str(), f.local.as_str(), f.params.len()),
+            ("utils", "f", 1)
+        );
+        assert_eq!(
+            f.body,
+            "let $n := (string-length($a)) return ((if ($n = 0) then ((0)) else (($n))))"
+        );
     }
 }
