@@ -124,3 +124,61 @@ fn standards_show_prints_the_catalogue() {
     assert_eq!(code, 0);
     assert!(out.contains("## What it checks"), "{out}");
 }
+
+#[test]
+fn non_technical_fault_is_a_business_response() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    let (code, out, _) = run(konform(d.path())
+        .args(["validate", "--format", "json"])
+        .arg(corpus(&shared, "11_D-2-Non-technical.xml")));
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["profile"], "response");
+    // The example's service header names serviceCode `test` while its wrapper is
+    // `exampleServiceResponse`: the wrapper-name rule rightly fires on the example itself.
+    assert_eq!(code, 1);
+    let mut rules = fired(&r);
+    rules.sort();
+    assert_eq!(rules, ["XRD-SOAP-012", "XRD-SOAP-017"]);
+}
+
+#[test]
+fn request_beside_response_is_paired_by_name() {
+    let d = tmp();
+    let v = root().join("test-vectors/xroad-soap/4.0.0");
+    std::fs::copy(v.join("request-conformant.xml"), d.path().join("call.request.xml")).expect("copy");
+    std::fs::copy(v.join("response-headers-reordered.xml"), d.path().join("call.response.xml")).expect("copy");
+    let (code, out, _) =
+        run(konform(d.path()).args(["validate", "--format", "json", "call.response.xml"]));
+    assert_eq!(code, 1, "{out}");
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["request"], "call.request.xml");
+    assert!(fired(&r).contains(&"XRD-SOAP-010".to_string()), "{out}");
+}
+
+#[test]
+fn several_matching_standards_are_listed() {
+    let d = tmp();
+    // A second version of the same package, installed from a folder: both match.
+    let src = root().join("standards/xroad-soap/4.0.0");
+    let dst = d.path().join("pkgs/xroad-soap/4.1.0");
+    std::fs::create_dir_all(dst.join("xsd")).expect("mkdir");
+    for e in std::fs::read_dir(src.join("xsd")).expect("read") {
+        let p = e.expect("entry").path();
+        std::fs::copy(&p, dst.join("xsd").join(p.file_name().expect("name"))).expect("copy");
+    }
+    let toml = std::fs::read_to_string(src.join("standard.toml")).expect("read");
+    std::fs::write(dst.join("standard.toml"), toml.replacen("version = \"4.0.0\"", "version = \"4.1.0\"", 1))
+        .expect("write");
+    std::fs::copy(root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml"), d.path().join("a.xml"))
+        .expect("copy");
+    let (code, out, _) =
+        run(konform(d.path()).args(["validate", "--standards", "pkgs", "--format", "json", "a.xml"]));
+    assert_eq!(code, 2, "{out}");
+    let r = checked_report(&out);
+    let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("xroad-soap@4.0.0 profile request") && msg.contains("xroad-soap@4.1.0 profile request"), "{msg}");
+    // Naming the version resolves it.
+    let (code, _, err) = run(konform(d.path()).args(["validate", "--standards", "pkgs", "-s", "xroad-soap@4.1", "a.xml"]));
+    assert_eq!(code, 0, "{err}");
+}
