@@ -12,16 +12,33 @@ fn validator() -> &'static Validator {
     V.get_or_init(|| {
         let reg = Registry::load(&[], true).unwrap();
         let package = reg.resolve("xroad-soap@4.0.0").unwrap();
-        Validator::new(reg, Options { standard: Some(package), zero_durations: true, ..Default::default() })
+        Validator::new(
+            reg,
+            Options {
+                standard: Some(package),
+                zero_durations: true,
+                ..Default::default()
+            },
+        )
     })
 }
 
 fn seeds() -> Vec<Vec<u8>> {
-    konform::vectors::load(None).unwrap().into_iter().map(|v| v.bytes).collect()
+    konform::vectors::load(None)
+        .unwrap()
+        .into_iter()
+        .map(|v| v.bytes)
+        .collect()
 }
 
 fn run_info() -> RunInfo {
-    RunInfo { started: "2024-01-01T00:00:00Z".into(), finished: "2024-01-01T00:00:00Z".into(), argv: vec![], seed: None, fail_on: Severity::Error }
+    RunInfo {
+        started: "2024-01-01T00:00:00Z".into(),
+        finished: "2024-01-01T00:00:00Z".into(),
+        argv: vec![],
+        seed: None,
+        fail_on: Severity::Error,
+    }
 }
 
 proptest! {
@@ -58,7 +75,12 @@ proptest! {
 #[test]
 fn json_report_round_trips() {
     let mut session = validator().session();
-    let results = seeds().into_iter().take(30).enumerate().map(|(i, b)| session.validate(&Document::from_bytes(format!("d{i}"), b), None)).collect();
+    let results = seeds()
+        .into_iter()
+        .take(30)
+        .enumerate()
+        .map(|(i, b)| session.validate(&Document::from_bytes(format!("d{i}"), b), None))
+        .collect();
     let report = build_report(validator(), results, run_info());
     let text = serde_json::to_string(&report).unwrap();
     let back: Report = serde_json::from_str(&text).unwrap();

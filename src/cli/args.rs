@@ -29,6 +29,17 @@ pub enum Command {
         #[command(subcommand)]
         action: VectorsAction,
     },
+    /// Write `konform.lock`: the installed standards (or those named) with every digest.
+    Lock {
+        /// Standards to lock (ID[@VERSION]); default: every installed one.
+        #[arg(long = "standard", id = "lock_standard")]
+        selected: Vec<String>,
+        /// Where to write it.
+        #[arg(long, default_value = "konform.lock")]
+        output: PathBuf,
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
     /// Explain a rule (protocol rules carry their documentation in konform).
     Rule {
         /// Rule id, e.g. XRD-SOAP-010.
@@ -47,6 +58,9 @@ pub struct StandardsArgs {
     /// Extra folder of standard packages (repeatable); also `KONFORM_STANDARDS` (path list).
     #[arg(long = "standards", value_name = "DIR")]
     pub standards: Vec<PathBuf>,
+    /// Artefact store (default: `$KONFORM_HOME`, else the user's cache folder + `/konform`).
+    #[arg(long, value_name = "DIR", env = "KONFORM_HOME")]
+    pub home: Option<PathBuf>,
 }
 
 /// `standards` subcommands.
@@ -61,6 +75,25 @@ pub enum StandardsAction {
     Show {
         /// ID[@VERSION].
         standard: String,
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
+    /// Place the published artefacts a standard references in the local artefact store.
+    Fetch {
+        /// ID[@VERSION].
+        standard: String,
+        /// Offline mirror: a folder holding the artefacts (by their path in the package, or
+        /// anywhere below it by file name).
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// Download what the mirror lacks from each artefact's publication URL.
+        #[arg(long)]
+        allow_net: bool,
+        #[command(flatten)]
+        common: StandardsArgs,
+    },
+    /// Re-hash every file in the artefact store.
+    Verify {
         #[command(flatten)]
         common: StandardsArgs,
     },
@@ -119,6 +152,15 @@ pub struct ValidateArgs {
     /// Rule variant (e.g. `runtime`; default: the standard's first, usually `strict`).
     #[arg(long)]
     pub variant: Option<String>,
+    /// Select the standard versions in force on this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+    /// Lock file to honour (default: `konform.lock` in the current folder, when present).
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// Ignore `konform.lock`.
+    #[arg(long, conflicts_with = "lock")]
+    pub no_lock: bool,
     /// The request a response answers (for request/response rules such as XRD-SOAP-010).
     #[arg(long, value_name = "FILE")]
     pub request: Option<PathBuf>,

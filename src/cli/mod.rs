@@ -6,6 +6,7 @@ mod commands;
 
 use crate::report::model::ExitStatus;
 use crate::standard::Registry;
+use crate::standard::store::Store;
 use args::{Cli, Command, StandardsAction, StandardsArgs, VectorsAction};
 use clap::Parser;
 use std::path::PathBuf;
@@ -39,6 +40,23 @@ pub fn run() -> ExitStatus {
                     common,
                 },
         } => commands::vectors::run(standard.as_deref(), vectors, &common),
+        Command::Standards {
+            action:
+                StandardsAction::Fetch {
+                    standard,
+                    from,
+                    allow_net,
+                    common,
+                },
+        } => commands::artefacts::fetch(&standard, from.as_deref(), allow_net, &common),
+        Command::Standards {
+            action: StandardsAction::Verify { common },
+        } => commands::artefacts::verify(&common),
+        Command::Lock {
+            selected,
+            output,
+            common,
+        } => commands::artefacts::lock(&selected, &output, &common),
         Command::Rule {
             id,
             standard,
@@ -55,11 +73,21 @@ pub fn run() -> ExitStatus {
 }
 
 /// Loads the registry: built-in packages, `--standards` folders, then `KONFORM_STANDARDS`.
+/// The artefact store: `--home`/`KONFORM_HOME`, else `<cache dir>/konform`.
+pub(crate) fn store(args: &StandardsArgs) -> Store {
+    let root = args.home.clone().unwrap_or_else(|| {
+        dirs::cache_dir()
+            .unwrap_or_else(std::env::temp_dir)
+            .join("konform")
+    });
+    Store::new(root)
+}
+
 pub(crate) fn load_registry(args: &StandardsArgs) -> miette::Result<Registry> {
     let mut dirs: Vec<PathBuf> = args.standards.clone();
     if let Some(env) = std::env::var_os("KONFORM_STANDARDS") {
         dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
     }
     let refs: Vec<&std::path::Path> = dirs.iter().map(PathBuf::as_path).collect();
-    Ok(Registry::load(&refs, true)?)
+    Ok(Registry::load_with_store(&refs, true, Some(&store(args)))?)
 }

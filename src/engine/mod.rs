@@ -184,6 +184,16 @@ impl CompiledStandard {
 /// Compiles every artefact of a package once.
 pub fn compile(package: &Arc<Package>) -> Result<CompiledStandard, EngineError> {
     let spec = &package.spec;
+    if !package.missing.is_empty() {
+        return Err(EngineError::Catalogue {
+            standard: spec.key(),
+            message: format!(
+                "artefacts not in the artefact store: {}; run `konform standards fetch {} --from DIR` (an offline mirror) or add --allow-net",
+                package.missing.join(", "),
+                spec.key()
+            ),
+        });
+    }
     let mut engines: Vec<Arc<dyn Engine>> = Vec::new();
     let mut by_artefact: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_profile: BTreeMap<String, Vec<usize>> = BTreeMap::new();

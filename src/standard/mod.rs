@@ -4,9 +4,11 @@
 
 pub mod builtin;
 pub mod detect;
+pub mod lock;
 pub mod manifest;
 pub mod package;
 pub mod registry;
+pub mod store;
 
 pub use manifest::{EngineKind, Level, RuleSpec, Severity, StandardSpec};
 pub use package::Package;
@@ -68,6 +70,15 @@ pub enum LoadError {
     #[error("invalid standard selector `{0}`: use ID, ID@1, ID@1.2, ID@=1.2.3 or ID@latest")]
     #[diagnostic(code(konform::standard::selector))]
     Selector(String),
+    /// A lock file cannot be honoured.
+    #[error("{lock}: {reason}")]
+    #[diagnostic(code(konform::standard::lock), help("run `konform lock` to re-lock deliberately"))]
+    Locked {
+        /// The lock file.
+        lock: String,
+        /// What does not match.
+        reason: String,
+    },
     /// Two packages claim the same `id@version`.
     #[error("standard {key} is defined twice: in {first} and in {second}")]
     #[diagnostic(code(konform::standard::duplicate))]

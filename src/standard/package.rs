@@ -5,6 +5,7 @@
 
 use super::LoadError;
 use super::manifest::StandardSpec;
+use super::store::Store;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +41,9 @@ pub struct Package {
     pub origin: Origin,
     /// Artefact bytes by path inside the package.
     pub files: BTreeMap<String, Arc<[u8]>>,
+    /// Published artefacts (by file) the package references but neither contains nor finds in
+    /// the artefact store: the package is listed, but cannot be compiled until they are fetched.
+    pub missing: Vec<String>,
     /// sha256 over the manifest and every artefact (hex): the package's identity in reports.
     pub digest: String,
 }
@@ -103,7 +107,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Package {
-    pub(crate) fn load(src: &dyn FileSource) -> Result<Package, LoadError> {
+    pub(crate) fn load(src: &dyn FileSource, store: Option<&Store>) -> Result<Package, LoadError> {
         let manifest_name = src.display("standard.toml");
         let text = src.read("standard.toml").map_err(|e| LoadError::Io {
             path: manifest_name.clone(),
@@ -126,6 +130,7 @@ impl Package {
         let mut hasher = Sha256::new();
         hasher.update(text.as_bytes());
         let mut files = BTreeMap::new();
+        let mut missing = Vec::new();
         for a in &spec.artefacts {
             if !safe_relative(&a.file) {
                 return Err(LoadError::Manifest {
@@ -136,10 +141,25 @@ impl Package {
                     ),
                 });
             }
-            let bytes = src.read(&a.file).map_err(|e| LoadError::Io {
-                path: src.display(&a.file),
-                reason: e,
-            })?;
+            let bytes = match src.read(&a.file) {
+                Ok(b) => b,
+                // Published artefacts the package does not contain come from the store.
+                Err(_) if a.url.is_some() => match store.and_then(|s| s.get(&a.sha256)) {
+                    Some(b) => b,
+                    None => {
+                        missing.push(a.file.clone());
+                        hasher.update(a.file.as_bytes());
+                        hasher.update(a.sha256.trim().to_ascii_lowercase().as_bytes());
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    return Err(LoadError::Io {
+                        path: src.display(&a.file),
+                        reason: e,
+                    });
+                }
+            };
             let actual = sha256_hex(&bytes);
             if !actual.eq_ignore_ascii_case(a.sha256.trim()) {
                 return Err(LoadError::Digest {
@@ -154,7 +174,7 @@ impl Package {
             files.insert(a.file.clone(), Arc::<[u8]>::from(bytes));
         }
         for (url, target) in &spec.catalog {
-            if !files.contains_key(target) {
+            if !files.contains_key(target) && !missing.contains(target) {
                 return Err(LoadError::Manifest {
                     path: manifest_name,
                     reason: format!(
@@ -167,13 +187,14 @@ impl Package {
             spec,
             origin: src.origin(),
             files,
+            missing,
             digest: hex::encode(hasher.finalize()),
         })
     }
 
     /// Loads the package in `dir` (the folder holding `standard.toml`).
     pub fn load_dir(dir: &Path) -> Result<Package, LoadError> {
-        Package::load(&DirSource(dir.to_path_buf()))
+        Package::load(&DirSource(dir.to_path_buf()), None)
     }
 
     /// The bytes of an artefact by its name.

@@ -8,6 +8,7 @@
 use super::LoadError;
 use super::manifest::State;
 use super::package::{DirSource, EmbeddedSource, Origin, Package};
+use super::store::Store;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,6 +19,29 @@ static EMBEDDED: include_dir::Dir<'static> =
 #[derive(Debug, Default)]
 pub struct Registry {
     packages: Vec<Arc<Package>>,
+}
+
+/// A calendar date (year, month, day), as `--at` gives it.
+pub type Date = (i32, u8, u8);
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let mut it = s.trim().splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m: u8 = it.next()?.parse().ok()?;
+    let d: u8 = it.next()?.get(..2)?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+fn toml_date(d: &Option<toml::value::Datetime>) -> Option<Date> {
+    let date = d.as_ref()?.date?;
+    Some((i32::from(date.year), date.month, date.day))
+}
+
+/// Whether a standard version's validity period covers a date (open ends count as covering).
+pub fn in_force(spec: &super::StandardSpec, at: Date) -> bool {
+    toml_date(&spec.status.valid_from).is_none_or(|from| from <= at)
+        && toml_date(&spec.status.valid_until).is_none_or(|until| at <= until)
 }
 
 /// A parsed `id[@version]` selector.
@@ -76,6 +100,16 @@ impl Registry {
     /// The embedded packages plus those found under `dirs` (each a package folder, a folder of
     /// `<id>/<version>/` packages, or a folder of `<version>/` packages).
     pub fn load(dirs: &[&Path], include_embedded: bool) -> Result<Registry, LoadError> {
+        Registry::load_with_store(dirs, include_embedded, None)
+    }
+
+    /// Like [`Registry::load`], taking published artefacts a package does not contain from
+    /// the artefact store.
+    pub fn load_with_store(
+        dirs: &[&Path],
+        include_embedded: bool,
+        store: Option<&Store>,
+    ) -> Result<Registry, LoadError> {
         let mut reg = Registry::default();
         if include_embedded {
             for id_dir in EMBEDDED.dirs() {
@@ -84,7 +118,7 @@ impl Registry {
                         .get_file(ver_dir.path().join("standard.toml"))
                         .is_some()
                     {
-                        reg.insert(Package::load(&EmbeddedSource(ver_dir))?)?;
+                        reg.insert(Package::load(&EmbeddedSource(ver_dir), store)?)?;
                     }
                 }
             }
@@ -99,7 +133,7 @@ impl Registry {
                 });
             }
             for p in found {
-                reg.insert(Package::load(&DirSource(p))?)?;
+                reg.insert(Package::load(&DirSource(p), store)?)?;
             }
         }
         reg.packages
@@ -125,6 +159,12 @@ impl Registry {
         Ok(())
     }
 
+    /// A registry of exactly these packages.
+    pub fn from_packages(mut packages: Vec<Arc<Package>>) -> Registry {
+        packages.sort_by(|a, b| (&a.spec.id, &a.spec.version).cmp(&(&b.spec.id, &b.spec.version)));
+        Registry { packages }
+    }
+
     /// Every installed package.
     pub fn packages(&self) -> &[Arc<Package>] {
         &self.packages
@@ -132,7 +172,18 @@ impl Registry {
 
     /// Resolves a selector string.
     pub fn resolve(&self, selector: &str) -> Result<Arc<Package>, LoadError> {
+        self.resolve_at(selector, None)
+    }
+
+    /// Resolves a selector; with `at` (a date), `latest` and ranges pick the newest version that
+    /// was in force on that day (its validity covers the date and it was not a draft), whatever
+    /// its state today.
+    pub fn resolve_at(&self, selector: &str, at: Option<Date>) -> Result<Arc<Package>, LoadError> {
         let sel = Selector::parse(selector)?;
+        let eligible = |p: &Package| match at {
+            None => p.spec.status.state == State::Active,
+            Some(d) => p.spec.status.state != State::Draft && in_force(&p.spec, d),
+        };
         let same_id: Vec<&Arc<Package>> = self
             .packages
             .iter()
@@ -140,15 +191,11 @@ impl Registry {
             .collect();
         let pick = match &sel {
             Selector::Exact(_, v) => same_id.iter().find(|p| &p.spec.version == v).copied(),
-            Selector::Latest(_) => same_id
-                .iter()
-                .rev()
-                .find(|p| p.spec.status.state == State::Active)
-                .copied(),
+            Selector::Latest(_) => same_id.iter().rev().find(|p| eligible(p)).copied(),
             Selector::Req(_, req) => same_id
                 .iter()
                 .rev()
-                .find(|p| p.spec.status.state == State::Active && req.matches(&p.spec.version))
+                .find(|p| eligible(p) && req.matches(&p.spec.version))
                 .copied(),
         };
         pick.cloned().ok_or_else(|| LoadError::Unknown {

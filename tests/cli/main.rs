@@ -1,6 +1,7 @@
 //! CLI integration tests: one binary, a module per area. Each test runs `konform` in its own
 //! temporary folder with `KONFORM_*` cleared, asserts the exit code first, then the facts.
 
+mod artefacts;
 mod bad_input;
 mod jsonschema;
 mod reports;
@@ -35,13 +36,21 @@ pub fn konform(dir: &Path) -> Command {
     c
 }
 
-/// Runs and returns (exit code, stdout, stderr).
+/// Runs and returns (exit code, stdout, stderr). Diagnostics that miette wrapped and framed
+/// for a terminal are unwrapped in stderr (frame characters and line breaks become one space),
+/// so tests can match whole sentences.
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().expect("run konform");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let flat: String = err
+        .lines()
+        .map(|l| l.trim_start_matches([' ', '│', '×', '|']).trim_end())
+        .collect::<Vec<_>>()
+        .join(" ");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
+        flat,
     )
 }
 

@@ -146,8 +146,16 @@ fn non_technical_fault_is_a_business_response() {
 fn request_beside_response_is_paired_by_name() {
     let d = tmp();
     let v = root().join("test-vectors/xroad-soap/4.0.0");
-    std::fs::copy(v.join("request-conformant.xml"), d.path().join("call.request.xml")).expect("copy");
-    std::fs::copy(v.join("response-headers-reordered.xml"), d.path().join("call.response.xml")).expect("copy");
+    std::fs::copy(
+        v.join("request-conformant.xml"),
+        d.path().join("call.request.xml"),
+    )
+    .expect("copy");
+    std::fs::copy(
+        v.join("response-headers-reordered.xml"),
+        d.path().join("call.response.xml"),
+    )
+    .expect("copy");
     let (code, out, _) =
         run(konform(d.path()).args(["validate", "--format", "json", "call.response.xml"]));
     assert_eq!(code, 1, "{out}");
@@ -168,17 +176,40 @@ fn several_matching_standards_are_listed() {
         std::fs::copy(&p, dst.join("xsd").join(p.file_name().expect("name"))).expect("copy");
     }
     let toml = std::fs::read_to_string(src.join("standard.toml")).expect("read");
-    std::fs::write(dst.join("standard.toml"), toml.replacen("version = \"4.0.0\"", "version = \"4.1.0\"", 1))
-        .expect("write");
-    std::fs::copy(root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml"), d.path().join("a.xml"))
-        .expect("copy");
-    let (code, out, _) =
-        run(konform(d.path()).args(["validate", "--standards", "pkgs", "--format", "json", "a.xml"]));
+    std::fs::write(
+        dst.join("standard.toml"),
+        toml.replacen("version = \"4.0.0\"", "version = \"4.1.0\"", 1),
+    )
+    .expect("write");
+    std::fs::copy(
+        root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml"),
+        d.path().join("a.xml"),
+    )
+    .expect("copy");
+    let (code, out, _) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        "pkgs",
+        "--format",
+        "json",
+        "a.xml",
+    ]));
     assert_eq!(code, 2, "{out}");
     let r = checked_report(&out);
     let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
-    assert!(msg.contains("xroad-soap@4.0.0 profile request") && msg.contains("xroad-soap@4.1.0 profile request"), "{msg}");
+    assert!(
+        msg.contains("xroad-soap@4.0.0 profile request")
+            && msg.contains("xroad-soap@4.1.0 profile request"),
+        "{msg}"
+    );
     // Naming the version resolves it.
-    let (code, _, err) = run(konform(d.path()).args(["validate", "--standards", "pkgs", "-s", "xroad-soap@4.1", "a.xml"]));
+    let (code, _, err) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        "pkgs",
+        "-s",
+        "xroad-soap@4.1",
+        "a.xml",
+    ]));
     assert_eq!(code, 0, "{err}");
 }

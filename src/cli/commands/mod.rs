@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod artefacts;
 pub mod standards;
 pub mod validate;
 pub mod vectors;

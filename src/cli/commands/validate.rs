@@ -8,7 +8,10 @@ use crate::report::model::{
     DocumentInfo, DocumentResult, ErrorKind, EvalError, ExitStatus, RunInfo, Verdict,
 };
 use crate::report::{Format, WriteCfg};
-use crate::standard::Severity;
+use crate::standard::lock::LockFile;
+use crate::standard::manifest::State;
+use crate::standard::registry::{in_force, parse_date};
+use crate::standard::{Registry, Severity};
 use miette::{IntoDiagnostic, miette};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -154,10 +157,42 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         targets.push((fmt, PathBuf::from(path)));
     }
     let registry = load_registry(&a.common)?;
+    let at = match a.at.as_deref() {
+        Some(d) => {
+            Some(parse_date(d).ok_or_else(|| miette!("--at takes a date YYYY-MM-DD, got `{d}`"))?)
+        }
+        None => None,
+    };
+    let lock_path = match (&a.lock, a.no_lock) {
+        (_, true) => None,
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => Some(PathBuf::from("konform.lock")).filter(|p| p.is_file()),
+    };
+    let registry = match &lock_path {
+        Some(p) => {
+            let name = p.display().to_string();
+            let text =
+                std::fs::read_to_string(p).map_err(|e| miette!("cannot read {name}: {e}"))?;
+            LockFile::parse(&text, &name)?.apply(&registry, &name)?
+        }
+        None => registry,
+    };
+    // With --at, detection considers only the versions in force on that day.
+    let registry = match at {
+        Some(d) => Registry::from_packages(
+            registry
+                .packages()
+                .iter()
+                .filter(|p| p.spec.status.state != State::Draft && in_force(&p.spec, d))
+                .cloned()
+                .collect(),
+        ),
+        None => registry,
+    };
     let standard = a
         .standard
         .as_deref()
-        .map(|s| registry.resolve(s))
+        .map(|s| registry.resolve_at(s, at))
         .transpose()?;
     if let (Some(p), Some(v)) = (&standard, &a.variant)
         && !p.spec.variants.iter().any(|x| &x.name == v)
@@ -271,6 +306,22 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         fail_on: validator.options().fail_on,
     };
     let report = build_report(&validator, results, run);
+    for p in validator.registry().packages() {
+        let used = report
+            .standards
+            .iter()
+            .any(|s| s.id == p.spec.id && s.version == p.spec.version.to_string());
+        if used && p.spec.status.state == State::Deprecated {
+            let by = p
+                .spec
+                .status
+                .replaced_by
+                .as_deref()
+                .map(|r| format!("; it is replaced by {r}"))
+                .unwrap_or_default();
+            eprintln!("warning: {} is deprecated{by}", p.spec.key());
+        }
+    }
     let cfg = WriteCfg {
         color: use_color(a.color),
         sources,

@@ -1,0 +1,174 @@
+//! Artefact store, offline mirror, lock file, --at selection and deprecation.
+
+use super::*;
+use sha2::{Digest, Sha256};
+
+const SCHEMA: &str = r#"{"type": "object", "required": ["name"]}"#;
+
+/// A package whose schema is published, not contained; plus a mirror holding the schema.
+fn setup(dir: &Path, version: &str, status: &str) {
+    let pkg = dir.join("pkgs/ext").join(version);
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    let digest = hex::encode(Sha256::digest(SCHEMA.as_bytes()));
+    std::fs::write(
+        pkg.join("standard.toml"),
+        format!(
+            "id = \"ext\"\nversion = \"{version}\"\ntitle = \"t\"\n[status]\n{status}\n[[artefacts]]\nname = \"s\"\nfile = \"schemas/s.json\"\nsha256 = \"{digest}\"\nkind = \"jsonschema\"\nurl = \"https://publisher.invalid/s.json\"\n[[profiles]]\nname = \"p\"\nformat = \"json\"\nartefacts = [\"s\"]\n[[rules]]\nid = \"E-1\"\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = \"t\"\nclause = \"§1\"\nengine = \"jsonschema\"\n"
+        ),
+    )
+    .expect("write");
+    let mirror = dir.join("mirror/deep/er");
+    std::fs::create_dir_all(&mirror).expect("mkdir");
+    std::fs::write(mirror.join("s.json"), SCHEMA).expect("write");
+    std::fs::write(dir.join("ok.json"), r#"{"name": "x"}"#).expect("write");
+    std::fs::write(dir.join("bad.json"), r#"{"nom": "x"}"#).expect("write");
+}
+
+fn k(dir: &Path) -> Command {
+    let mut c = konform(dir);
+    c.env("KONFORM_HOME", dir.join("home"))
+        .env("KONFORM_STANDARDS", dir.join("pkgs"));
+    c
+}
+
+#[test]
+fn fetch_from_mirror_then_validate_and_lock() {
+    let d = tmp();
+    setup(d.path(), "1.0.0", "state = \"active\"");
+    // Before fetching: listed, but validation says what is missing and how to get it.
+    let (code, out, _) =
+        run(k(d.path()).args(["validate", "-s", "ext", "--format", "json", "ok.json"]));
+    assert_eq!(code, 2);
+    let r = checked_report(&out);
+    let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("schemas/s.json") && msg.contains("konform standards fetch ext@1.0.0"),
+        "{msg}"
+    );
+    // Without a mirror or network permission, fetch refuses.
+    let (code, _, err) = run(k(d.path()).args(["standards", "fetch", "ext"]));
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(k(d.path()).args(["standards", "fetch", "ext", "--from", "mirror"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 fetched"), "{err}");
+    let (code, out, _) = run(k(d.path()).args([
+        "validate", "-s", "ext", "--format", "json", "ok.json", "bad.json",
+    ]));
+    assert_eq!(code, 1);
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["verdict"], "conformant");
+    assert_eq!(r["results"][1]["verdict"], "non-conformant");
+    let (code, out, _) = run(k(d.path()).args(["standards", "verify"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("1 artefact(s)") && out.contains("0 damaged"),
+        "{out}"
+    );
+    // Lock, then validation honours the lock.
+    let (code, _, err) = run(k(d.path()).args(["lock", "--standard", "ext"]));
+    assert_eq!(code, 0, "{err}");
+    let lock = std::fs::read_to_string(d.path().join("konform.lock")).expect("lock written");
+    assert!(
+        lock.contains("id = \"ext\"") && lock.contains("schemas/s.json"),
+        "{lock}"
+    );
+    let (code, _, _) = run(k(d.path()).args(["validate", "ok.json"]));
+    assert_eq!(code, 0);
+    // A lost store: the locked validation fails clearly.
+    std::fs::remove_dir_all(d.path().join("home")).expect("rm");
+    let (code, _, err) = run(k(d.path()).args(["validate", "ok.json"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("konform.lock") && err.contains("lacks schemas/s.json"),
+        "{err}"
+    );
+    // A changed package no longer matches the lock.
+    run(k(d.path()).args(["standards", "fetch", "ext", "--from", "mirror"]));
+    let toml = d.path().join("pkgs/ext/1.0.0/standard.toml");
+    let text = std::fs::read_to_string(&toml).expect("read");
+    std::fs::write(&toml, text.replace("title = \"t\"", "title = \"changed\"")).expect("write");
+    let (code, _, err) = run(k(d.path()).args(["validate", "ok.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("has changed since it was locked"), "{err}");
+    let (code, _, _) = run(k(d.path()).args(["validate", "--no-lock", "-s", "ext", "ok.json"]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn mirror_with_a_wrong_file_is_refused_and_nothing_is_written() {
+    let d = tmp();
+    setup(d.path(), "1.0.0", "state = \"active\"");
+    std::fs::write(d.path().join("mirror/deep/er/s.json"), "{}").expect("write");
+    let (code, _, err) = run(k(d.path()).args(["standards", "fetch", "ext", "--from", "mirror"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("refused, nothing written"), "{err}");
+    let stored = walk_files(&d.path().join("home"));
+    assert!(stored.is_empty(), "{stored:?}");
+}
+
+fn walk_files(p: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(p) {
+        for e in rd.filter_map(Result::ok) {
+            if e.path().is_dir() {
+                out.extend(walk_files(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn at_selects_what_was_in_force_and_deprecation_warns() {
+    let d = tmp();
+    setup(
+        d.path(),
+        "1.0.0",
+        "state = \"deprecated\"\nvalid_from = 2020-01-01\nvalid_until = 2023-12-31\nreplaced_by = \"ext@2.0.0\"",
+    );
+    setup(
+        d.path(),
+        "2.0.0",
+        "state = \"active\"\nvalid_from = 2024-01-01",
+    );
+    run(k(d.path()).args(["standards", "fetch", "ext@1.0.0", "--from", "mirror"]));
+    let (code, out, err) =
+        run(k(d.path()).args(["validate", "-s", "ext", "--format", "json", "ok.json"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(checked_report(&out)["results"][0]["standard"], "ext@2.0.0");
+    let (code, out, err) = run(k(d.path()).args([
+        "validate",
+        "-s",
+        "ext",
+        "--at",
+        "2022-06-01",
+        "--format",
+        "json",
+        "ok.json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(checked_report(&out)["results"][0]["standard"], "ext@1.0.0");
+    assert!(
+        err.contains("warning: ext@1.0.0 is deprecated; it is replaced by ext@2.0.0"),
+        "{err}"
+    );
+    // Detection with --at also sees only what was in force.
+    let (code, out, _) = run(k(d.path()).args([
+        "validate",
+        "--at",
+        "2022-06-01",
+        "--format",
+        "json",
+        "ok.json",
+    ]));
+    assert_eq!(code, 0);
+    assert_eq!(checked_report(&out)["results"][0]["standard"], "ext@1.0.0");
+    let (code, _, err) =
+        run(k(d.path()).args(["validate", "--at", "1999-01-01", "-s", "ext", "ok.json"]));
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(k(d.path()).args(["validate", "--at", "June", "ok.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("YYYY-MM-DD"), "{err}");
+}
