@@ -33,6 +33,7 @@ fn seeds() -> Vec<Vec<u8>> {
 
 fn run_info() -> RunInfo {
     RunInfo {
+        id: "00000000-0000-4000-8000-000000000000".into(),
         started: "2024-01-01T00:00:00Z".into(),
         finished: "2024-01-01T00:00:00Z".into(),
         argv: vec![],

@@ -111,6 +111,11 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
                 t.path
             ));
         }
+        if let Some(r) = &t.not_matches
+            && regex_is_match(r, text)?
+        {
+            return Err(format!("{} is `{text}`, which matches /{r}/", t.path));
+        }
         if let Some(r) = &t.name_not_matches
             && regex_is_match(r, &name)?
         {
@@ -171,6 +176,15 @@ pub fn detect<'a>(
     match hits.len() {
         0 => Detection::None(misses),
         1 => Detection::One(hits.remove(0)),
-        _ => Detection::Several(hits),
+        _ => {
+            // A unique highest precedence declared by the packages settles it.
+            let prec = |c: &Candidate| c.package.spec.profile(&c.profile).map_or(0, |p| p.precedence);
+            let best = hits.iter().map(prec).max().unwrap_or(0);
+            let top: Vec<usize> = (0..hits.len()).filter(|&i| prec(&hits[i]) == best).collect();
+            match top[..] {
+                [i] => Detection::One(hits.swap_remove(i)),
+                _ => Detection::Several(hits),
+            }
+        }
     }
 }

@@ -149,6 +149,9 @@ pub struct ProfileSpec {
     /// How the profile is recognised from content.
     #[serde(rename = "match", default)]
     pub matcher: MatchSpec,
+    /// When several profiles match a document, a unique highest precedence wins (default 0).
+    #[serde(default)]
+    pub precedence: i32,
 }
 
 /// Content test recognising a profile.
@@ -184,6 +187,9 @@ pub struct ValueTest {
     /// Text matches the regex.
     #[serde(default)]
     pub matches: Option<String>,
+    /// Text does not match the regex.
+    #[serde(default)]
+    pub not_matches: Option<String>,
     /// Local name of the selected element matches the regex.
     #[serde(default)]
     pub name_matches: Option<String>,

@@ -82,7 +82,7 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         } else if p
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e))
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         {
             out.push(p);
         }
@@ -143,6 +143,42 @@ fn read_error(name: String, message: String) -> DocumentResult {
     }
 }
 
+/// The run id: from the inputs when `SOURCE_DATE_EPOCH` is set (reproducible runs share it),
+/// else from the clock and the process id (unique per run).
+fn run_id(started: &str, results: &[DocumentResult]) -> String {
+    let mut material = Vec::new();
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        material.extend_from_slice(started.as_bytes());
+        for a in std::env::args() {
+            material.extend_from_slice(a.as_bytes());
+            material.push(0);
+        }
+        for r in results {
+            material.extend_from_slice(r.document.name.as_bytes());
+            material.push(0);
+            material.extend_from_slice(r.document.sha256.as_deref().unwrap_or("").as_bytes());
+            material.push(0);
+        }
+    } else {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        material.extend_from_slice(&now.to_be_bytes());
+        material.extend_from_slice(&std::process::id().to_be_bytes());
+    }
+    RunInfo::derive_id(&material)
+}
+
+/// The repository root around `dir` (the nearest folder with `.git`), else `dir`: file
+/// locations in reports are relative to it.
+fn repo_root(dir: &Path) -> PathBuf {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
 /// Runs `konform validate`.
 pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     let started = report_time();
@@ -153,7 +189,10 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
             .split_once('=')
             .ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
         let fmt = <Format as clap::ValueEnum>::from_str(fmt, true)
-            .map_err(|_| miette!("unknown report format `{fmt}` (human, json)"))?;
+            .map_err(|_| {
+                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                miette!("unknown report format `{fmt}` ({})", names.join(", "))
+            })?;
         targets.push((fmt, PathBuf::from(path)));
     }
     let registry = load_registry(&a.common)?;
@@ -232,7 +271,7 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         Some(p) => Some(Document::read_path(p, &limits).map_err(|e| miette!("--request: {e}"))?),
         None => None,
     };
-    let want_sources = a.format == Format::Human || targets.iter().any(|t| t.0 == Format::Human);
+    let want_sources = a.format.wants_sources() || targets.iter().any(|t| t.0.wants_sources());
 
     let progress = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(inputs.len() as u64);
@@ -299,6 +338,7 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         results.push(r);
     }
     let run = RunInfo {
+        id: run_id(&started, &results),
         started,
         finished: report_time(),
         argv: std::env::args().collect(),
@@ -322,9 +362,13 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
             eprintln!("warning: {} is deprecated{by}", p.spec.key());
         }
     }
+    let cwd = std::env::current_dir().ok();
     let cfg = WriteCfg {
         color: use_color(a.color),
         sources,
+        base_dir: cwd.as_deref().map(repo_root),
+        cwd,
+        ..WriteCfg::default()
     };
     for (fmt, path) in &targets {
         let file_cfg = WriteCfg {
