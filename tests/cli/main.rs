@@ -3,6 +3,8 @@
 
 mod artefacts;
 mod bad_input;
+mod einvoice;
+mod formats;
 mod jsonschema;
 mod reports;
 mod xroad;

@@ -1,0 +1,75 @@
+//! en16931@1.3.16 and xrechnung@3.0.2, whose artefacts come from the offline mirror
+//! (../shared/corpora) through `konform standards fetch --from`.
+
+use super::*;
+
+fn fetched(shared: &Path, home: &Path) {
+    for s in ["en16931@1.3.16", "xrechnung@3.0.2"] {
+        let (code, _, err) = run(konform(home)
+            .env("KONFORM_HOME", home.join("store"))
+            .args(["standards", "fetch", s, "--from"])
+            .arg(shared.join("corpora")));
+        assert_eq!(code, 0, "{err}");
+    }
+}
+
+#[test]
+fn official_examples_are_detected_and_validated_end_to_end() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    fetched(&shared, d.path());
+    let corpora = shared.join("corpora");
+    let mut bad = corpora.join("en16931-cen/ubl/examples/ubl-tc434-example1.xml");
+    let text = std::fs::read_to_string(&bad).expect("example");
+    let broken = d.path().join("no-issue-date.xml");
+    let start = text.find("<cbc:IssueDate>").expect("has IssueDate");
+    let end = text[start..].find("</cbc:IssueDate>").expect("closed") + start + "</cbc:IssueDate>".len();
+    std::fs::write(&broken, format!("{}{}", &text[..start], &text[end..])).expect("write");
+    bad = broken;
+    let (code, out, err) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .args(["validate", "--format", "json"])
+        .arg(corpora.join("en16931-cen/ubl/examples"))
+        .arg(corpora.join("en16931-cen/cii/examples"))
+        .arg(corpora.join("xrechnung-schematron/test/instances/ubl-inv/ubl-inv-br-de-1-test.xml"))
+        .arg(&bad));
+    assert_eq!(code, 1, "{err}");
+    let r = checked_report(&out);
+    let results = r["results"].as_array().expect("results");
+    assert!(results.len() >= 35, "{}", results.len());
+    for x in results {
+        let name = x["document"]["name"].as_str().unwrap_or("");
+        let profile = x["profile"].as_str().unwrap_or("none");
+        let want = if name.contains("/cii/") { "invoice-cii" } else if name.contains("creditnote") { "creditnote-ubl" } else { "invoice-ubl" };
+        assert_eq!(profile, want, "{name}");
+        let standard = x["standard"].as_str().unwrap_or("none");
+        let want = if name.contains("xrechnung-schematron") { "xrechnung@3.0.2" } else { "en16931@1.3.16" };
+        assert_eq!(standard, want, "{name}");
+        if name.ends_with("no-issue-date.xml") {
+            let rules: Vec<&str> = x["findings"].as_array().expect("f").iter().filter_map(|f| f["rule"].as_str()).collect();
+            assert!(rules.contains(&"BR-03") && rules.contains(&"EN16931-XSD"), "{rules:?}");
+        } else {
+            assert_eq!(x["verdict"], "conformant", "{name}: {}", x["findings"]);
+        }
+    }
+}
+
+#[test]
+fn a_document_of_an_uninstalled_version_names_the_nearest_candidates() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    let src = shared.join("corpora/en16931-cen/ubl/examples/ubl-tc434-example1.xml");
+    let text = std::fs::read_to_string(src).expect("example");
+    let xr23 = text.replacen(
+        "<cbc:CustomizationID>urn:cen.eu:en16931:2017</cbc:CustomizationID>",
+        "<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_2.3</cbc:CustomizationID>",
+        1,
+    );
+    assert_ne!(xr23, text, "the example's CustomizationID changed");
+    std::fs::write(d.path().join("xr23.xml"), xr23).expect("write");
+    let (code, out, _) = run(konform(d.path()).args(["validate", "--format", "json", "xr23.xml"]));
+    assert_eq!(code, 2);
+    let msg = checked_report(&out)["results"][0]["error"]["message"].as_str().unwrap_or("").to_string();
+    assert!(msg.contains("xrechnung@3.0.2 profile invoice-ubl") && msg.contains("xrechnung_2.3"), "{msg}");
+    assert!(msg.contains("en16931@1.3.16 profile invoice-ubl"), "{msg}");
+}
