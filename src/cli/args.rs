@@ -92,11 +92,35 @@ pub enum StandardsAction {
         #[command(flatten)]
         common: StandardsArgs,
     },
+    /// Import a configuration of another validator as a konform package.
+    Import {
+        /// Format of the configuration (`kosit`: a KoSIT validator scenarios.xml).
+        #[arg(value_enum)]
+        kind: ImportKind,
+        /// The configuration file.
+        config: PathBuf,
+        /// Folder to write the package to (created; must not hold a standard.toml yet).
+        #[arg(long)]
+        out: PathBuf,
+        /// Standard id of the package (default: derived from the configuration's folder name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Version of the package.
+        #[arg(long = "package-version", default_value = "1.0.0")]
+        package_version: semver::Version,
+    },
     /// Re-hash every file in the artefact store.
     Verify {
         #[command(flatten)]
         common: StandardsArgs,
     },
+}
+
+/// Importable configuration formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ImportKind {
+    /// KoSIT validator `scenarios.xml`.
+    Kosit,
 }
 
 /// `vectors` subcommands.
@@ -187,4 +211,12 @@ pub struct ValidateArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub common: StandardsArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_definition_is_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
 }

@@ -43,6 +43,60 @@ pub struct StandardSpec {
     /// The rule catalogue.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
+    /// Per-rule severity overrides (as the KoSIT validator's `customLevel`).
+    #[serde(default)]
+    pub overrides: Vec<OverrideSpec>,
+    /// Acceptance policy, separate from conformance.
+    #[serde(default)]
+    pub acceptance: AcceptanceSpec,
+}
+
+/// A severity override: the findings of these rules get this severity for acceptance.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideSpec {
+    /// Rule ids.
+    pub rules: Vec<String>,
+    /// The severity they get.
+    pub severity: Severity,
+    /// Profiles it applies to (empty: all).
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    /// Why.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// When a document is accepted. A document is rejected when it could not be evaluated or a
+/// finding that is not waived has, after overrides, at least `reject_at`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceSpec {
+    /// Lowest effective severity that rejects.
+    #[serde(default = "default_reject_at")]
+    pub reject_at: Severity,
+    /// An imported KoSIT `acceptMatch` XPath, kept for reference (konform applies `reject_at`).
+    #[serde(default)]
+    pub kosit_accept_match: Option<String>,
+}
+
+fn default_reject_at() -> Severity {
+    Severity::Error
+}
+
+impl Default for AcceptanceSpec {
+    fn default() -> Self {
+        AcceptanceSpec { reject_at: Severity::Error, kosit_accept_match: None }
+    }
+}
+
+impl StandardSpec {
+    /// The severity a rule's findings get for acceptance in a profile, if overridden.
+    pub fn override_for(&self, rule: &str, profile: &str) -> Option<&OverrideSpec> {
+        self.overrides.iter().find(|o| {
+            o.rules.iter().any(|r| r == rule) && (o.profiles.is_empty() || o.profiles.iter().any(|p| p == profile))
+        })
+    }
 }
 
 /// Lifecycle state of a standard version.

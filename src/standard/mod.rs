@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod detect;
+pub mod kosit;
 pub mod lock;
 pub mod manifest;
 pub mod package;

@@ -1,0 +1,263 @@
+//! Importer for KoSIT validator configurations (`scenarios.xml`, namespace
+//! `http://www.xoev.de/de/validator/framework/1/scenarios`) into a konform package.
+//!
+//! Each `scenario` becomes a profile: `match` (an XPath) is translated into konform's declarative
+//! match where it has the common forms (root element, optionally with `child = 'value'` or
+//! `starts-with(child, 'value')` predicates); `validateWithXmlSchema` resources become XSD
+//! artefacts; `validateWithSchematron` resources become Schematron artefacts — where a scenario
+//! names compiled XSLT, the Schematron source beside it (same name, `.sch`) is used instead,
+//! because konform runs Schematron, not XSLT; `customLevel` becomes `[[overrides]]`;
+//! `acceptMatch` is kept as `acceptance.kosit_accept_match`. Everything the importer could not
+//! carry over exactly is returned as a note.
+
+use super::package::sha256_hex;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+const NS: &str = "http://www.xoev.de/de/validator/framework/1/scenarios";
+
+/// The result of an import.
+#[derive(Debug, Clone)]
+pub struct KositImport {
+    /// The `standard.toml` text.
+    pub manifest: String,
+    /// Files to copy into the package: (path in the package, source file).
+    pub files: Vec<(String, PathBuf)>,
+    /// What could not be carried over exactly, and what was substituted.
+    pub notes: Vec<String>,
+}
+
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, local: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children().find(|c| c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(NS))
+}
+
+fn children<'a, 'i>(n: roxmltree::Node<'a, 'i>, local: &'a str) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + 'a {
+    n.children().filter(move |c| c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(NS))
+}
+
+fn text(n: Option<roxmltree::Node<'_, '_>>) -> String {
+    n.and_then(|n| n.text()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Clark name of a `prefix:local` QName with the scenario's namespaces.
+fn clark(qname: &str, ns: &BTreeMap<String, String>) -> Option<String> {
+    let (p, l) = qname.split_once(':')?;
+    Some(format!("{{{}}}{l}", ns.get(p)?))
+}
+
+/// Translates the common forms of a scenario's `match` XPath. Returns (root, value tests as
+/// (path, kind, value)) or None.
+fn translate_match(xpath: &str, ns: &BTreeMap<String, String>) -> Option<(String, Vec<(String, &'static str, String)>)> {
+    let x = xpath.trim();
+    let x = x.strip_prefix("exists(").and_then(|r| r.strip_suffix(')')).unwrap_or(x).trim();
+    let rest = x.strip_prefix('/')?;
+    let (head, preds) = match rest.find('[') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    if head.contains('/') {
+        return None;
+    }
+    let root = clark(head.trim(), ns)?;
+    let mut tests = Vec::new();
+    let mut p = preds.trim();
+    while !p.is_empty() {
+        let inner_end = p.find(']')?;
+        let inner = p[1..inner_end].trim();
+        p = p[inner_end + 1..].trim();
+        let (path, kind, value) = if let Some(args) = inner.strip_prefix("starts-with(").and_then(|a| a.strip_suffix(')')) {
+            let (a, b) = args.split_once(',')?;
+            (a.trim(), "starts_with", b.trim())
+        } else {
+            let (a, b) = inner.split_once('=')?;
+            (a.trim(), "equals", b.trim())
+        };
+        let value = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\''))
+            .or_else(|| value.strip_prefix('"').and_then(|v| v.strip_suffix('"')))?;
+        let steps: Option<Vec<String>> = path.split('/').map(|s| clark(s.trim(), ns)).collect();
+        tests.push((steps?.join("/"), kind, value.to_string()));
+    }
+    Some((root, tests))
+}
+
+/// Imports `scenarios.xml`; resources are resolved relative to its folder.
+pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<KositImport, String> {
+    let base = scenarios.parent().unwrap_or(Path::new("."));
+    let bytes = std::fs::read(scenarios).map_err(|e| format!("{}: {e}", scenarios.display()))?;
+    let text_doc = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", scenarios.display()))?;
+    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(&text_doc, opts).map_err(|e| format!("{}: {e}", scenarios.display()))?;
+    let root = doc.root_element();
+    if root.tag_name().namespace() != Some(NS) || root.tag_name().name() != "scenarios" {
+        return Err(format!("{}: not a KoSIT scenarios file (root must be {{{NS}}}scenarios)", scenarios.display()));
+    }
+    let mut notes = Vec::new();
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let mut artefacts: BTreeMap<String, (String, String, &'static str)> = BTreeMap::new(); // pkg path -> (name, sha, kind)
+    let mut profiles = String::new();
+    let mut rules = String::new();
+    let mut overrides = String::new();
+    let mut accept = None;
+    let mut add = |loc: &str, kind: &'static str, notes: &mut Vec<String>| -> Result<String, String> {
+        let mut src = base.join(loc);
+        let mut rel = loc.trim_start_matches("./").to_string();
+        if kind == "schematron" && loc.to_ascii_lowercase().ends_with(".xsl") {
+            let stem = Path::new(loc).file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let found = find_file(base, &format!("{stem}.sch"), 0);
+            match found {
+                Some(p) => {
+                    rel = p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                    notes.push(format!("{loc} is compiled XSLT; the package uses the Schematron source {rel} instead (konform runs .sch, not XSLT)"));
+                    src = p;
+                }
+                None => {
+                    return Err(format!("{loc} is compiled XSLT and no Schematron source {stem}.sch was found below {}: konform runs .sch, not XSLT; put the source beside the configuration and import again", base.display()));
+                }
+            }
+        }
+        if !src.is_file() {
+            return Err(format!("resource {loc} not found ({})", src.display()));
+        }
+        let bytes = std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+        let name = slug(&rel);
+        artefacts.entry(rel.clone()).or_insert((name.clone(), sha256_hex(&bytes), kind));
+        if !files.iter().any(|f| f.0 == rel) {
+            files.push((rel.clone(), src));
+        }
+        Ok(artefacts[&rel].0.clone())
+    };
+    let mut seen_names = std::collections::BTreeSet::new();
+    for sc in children(root, "scenario") {
+        let name = text(child(sc, "name"));
+        let mut pname = slug(&name);
+        if pname.is_empty() {
+            pname = "scenario".into();
+        }
+        while !seen_names.insert(pname.clone()) {
+            pname.push_str("-2");
+        }
+        let ns: BTreeMap<String, String> = children(sc, "namespace")
+            .filter_map(|n| Some((n.attribute("prefix")?.to_string(), n.text()?.trim().to_string())))
+            .collect();
+        let mut arts = Vec::new();
+        if let Some(x) = child(sc, "validateWithXmlSchema") {
+            for r in children(x, "resource") {
+                arts.push(add(&text(child(r, "location")), "xsd", &mut notes)?);
+            }
+        }
+        for s in children(sc, "validateWithSchematron") {
+            for r in children(s, "resource") {
+                arts.push(add(&text(child(r, "location")), "schematron", &mut notes)?);
+            }
+        }
+        let xpath = text(child(sc, "match"));
+        let _ = writeln!(profiles, "[[profiles]]\nname = {}\ntitle = {}\nformat = \"xml\"", toml_str(&pname), toml_str(&name));
+        let _ = writeln!(profiles, "artefacts = [{}]", arts.iter().map(|a| toml_str(a)).collect::<Vec<_>>().join(", "));
+        match translate_match(&xpath, &ns) {
+            Some((root, tests)) => {
+                let _ = writeln!(profiles, "[profiles.match]\nroot = {}", toml_str(&root));
+                for (path, kind, value) in tests {
+                    let _ = writeln!(profiles, "[[profiles.match.values]]\npath = {}\n{kind} = {}", toml_str(&path), toml_str(&value));
+                }
+            }
+            None => {
+                // Fall back to the element the XPath starts from, at a lower precedence, so an
+                // exactly translated scenario wins when both match.
+                let first = xpath.trim_start_matches('/').split(['[', '/', ' ', ')']).next().unwrap_or("");
+                match clark(first, &ns) {
+                    Some(root) => {
+                        let _ = writeln!(profiles, "precedence = -1\n[profiles.match]\nroot = {}", toml_str(&root));
+                        notes.push(format!("scenario `{name}`: match `{xpath}` has no declarative equivalent; profile {pname} matches on the root element {root} only (precedence -1): refine [profiles.match] by hand"));
+                    }
+                    None => notes.push(format!("scenario `{name}`: match `{xpath}` has no declarative equivalent; profile {pname} matches any XML document until [profiles.match] is written by hand")),
+                }
+            }
+        }
+        profiles.push('\n');
+        let _ = writeln!(
+            rules,
+            "[[rules]]\nid = {}\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = {}\nclause = {}\nengine = \"xsd\"\nprofiles = [{}]\n",
+            toml_str(&format!("{}-XSD", pname.to_ascii_uppercase())),
+            toml_str(&format!("The document is valid against the XML Schema of scenario {name}")),
+            toml_str(&format!("KoSIT scenario `{name}`: validateWithXmlSchema")),
+            toml_str(&pname)
+        );
+        if let Some(cr) = child(sc, "createReport") {
+            for cl in children(cr, "customLevel") {
+                let level = match cl.attribute("level") {
+                    Some("information") => "info",
+                    Some("warning") => "warning",
+                    _ => "error",
+                };
+                let ids: Vec<String> = cl.text().unwrap_or("").split_whitespace().map(toml_str).collect();
+                let _ = writeln!(overrides, "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = \"KoSIT customLevel\"\n", ids.join(", "), toml_str(&pname));
+            }
+        }
+        if let Some(m) = child(sc, "acceptMatch") {
+            let m = text(Some(m));
+            notes.push(format!("scenario `{name}`: acceptMatch `{m}` is kept as acceptance.kosit_accept_match; konform accepts when no finding has, after overrides, severity error"));
+            accept.get_or_insert(m);
+        }
+    }
+    let title = text(child(root, "name"));
+    let mut m = String::new();
+    let _ = writeln!(m, "# Imported from the KoSIT validator configuration {} by `konform standards import kosit`.", scenarios.display());
+    for n in &notes {
+        let _ = writeln!(m, "# note: {n}");
+    }
+    let _ = writeln!(m, "id = {}\nversion = \"{version}\"\ntitle = {}\npublisher = {}\n", toml_str(id), toml_str(&title), toml_str(&text(child(root, "author"))));
+    for (file, (name, sha, kind)) in &artefacts {
+        let _ = writeln!(m, "[[artefacts]]\nname = {}\nfile = {}\nsha256 = \"{sha}\"\nkind = \"{kind}\"\n", toml_str(name), toml_str(file));
+    }
+    m.push_str(&profiles);
+    m.push_str(&rules);
+    m.push_str(&overrides);
+    if let Some(a) = accept {
+        let _ = writeln!(m, "[acceptance]\nreject_at = \"error\"\nkosit_accept_match = {}", toml_str(&a));
+    }
+    Ok(KositImport { manifest: m, files, notes })
+}
+
+fn find_file(dir: &Path, name: &str, depth: usize) -> Option<PathBuf> {
+    if depth > 8 {
+        return None;
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    entries.iter().find(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()) == Some(name)).cloned().or_else(|| {
+        entries.iter().filter(|p| p.is_dir()).find_map(|p| find_file(p, name, depth + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_match_forms_translate() {
+        let ns: BTreeMap<String, String> = [("inv", "urn:i"), ("cbc", "urn:c")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let (root, tests) = translate_match("/inv:Invoice[cbc:CustomizationID = 'urn:x'][starts-with(cbc:ProfileID, 'urn:p')]", &ns).unwrap();
+        assert_eq!(root, "{urn:i}Invoice");
+        assert_eq!(tests, vec![("{urn:c}CustomizationID".to_string(), "equals", "urn:x".to_string()), ("{urn:c}ProfileID".into(), "starts_with", "urn:p".into())]);
+        assert!(translate_match("//inv:Invoice", &ns).is_none());
+        assert!(translate_match("/inv:Invoice[a or b]", &ns).is_none());
+        assert!(translate_match("/zz:Invoice", &ns).is_none());
+    }
+}
