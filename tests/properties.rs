@@ -87,3 +87,40 @@ fn json_report_round_trips() {
     let back: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(back, report);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Every writer renders a report of mutated vectors (with odd names and sources) without
+    /// panicking, and the structured formats stay parseable.
+    #[test]
+    fn every_writer_renders_any_report(i in 0usize..1000, at in 0usize..4000, len in 0usize..64, byte in any::<u8>(), name in "[ -~]{0,12}") {
+        use konform::report::{Format, WriteCfg};
+        let all = seeds();
+        let mut b = all[i % all.len()].clone();
+        let at = at.min(b.len());
+        let end = (at + len).min(b.len());
+        for x in &mut b[at..end] { *x = byte; }
+        let doc_name = format!("{name}<&\"]]>.xml");
+        let r = validator().session().validate(&Document::from_bytes(doc_name.clone(), b.clone()), None);
+        let report = build_report(validator(), vec![r], run_info());
+        let mut cfg = WriteCfg::default();
+        cfg.sources.insert(doc_name, String::from_utf8_lossy(&b).as_ref().into());
+        for f in Format::ALL {
+            let mut out = Vec::new();
+            prop_assert!(f.render(&report, &cfg, &mut out).is_ok(), "{f:?}");
+            let text = String::from_utf8(out);
+            prop_assert!(text.is_ok(), "{f:?} is not UTF-8");
+            let text = text.unwrap_or_default();
+            match f {
+                Format::Json | Format::Sarif | Format::Gitlab | Format::EarlJsonld => {
+                    prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{f:?}: {text}");
+                }
+                Format::Junit => {
+                    prop_assert!(roxmltree::Document::parse(&text).is_ok(), "{text}");
+                }
+                _ => {}
+            }
+        }
+    }
+}

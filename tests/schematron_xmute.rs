@@ -25,11 +25,32 @@ fn xmute_xrechnung() {
     let cii = SchematronEngine::compile_file(&sch.join("cii/XRechnung-CII-validation.sch"))
         .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("compiled in {:?}: {ubl:?} {cii:?}", t.elapsed());
-    let engines: BTreeMap<String, &SchematronEngine> =
+    let mutants = xmute::read_instances(&dir.join("test/instances")).unwrap();
+    // The EN 16931 rules, for instances that name them (`cenubl:`/`cencii:`).
+    let cen = dir.join("../en16931-cen");
+    let uses = |alias: &str| {
+        mutants
+            .iter()
+            .any(|m| m.valid.iter().chain(&m.invalid).any(|(a, _)| a == alias))
+    };
+    let cen_ubl = (uses("cenubl") && cen.is_dir()).then(|| {
+        SchematronEngine::compile_file(&cen.join("ubl/schematron/EN16931-UBL-validation.sch"))
+            .unwrap()
+    });
+    let cen_cii = (uses("cencii") && cen.is_dir()).then(|| {
+        SchematronEngine::compile_file(&cen.join("cii/schematron/EN16931-CII-validation.sch"))
+            .unwrap()
+    });
+    let mut engines: BTreeMap<String, &SchematronEngine> =
         [("xrubl".to_string(), &ubl), ("xrcii".to_string(), &cii)]
             .into_iter()
             .collect();
-    let mutants = xmute::read_instances(&dir.join("test/instances")).unwrap();
+    if let Some(e) = &cen_ubl {
+        engines.insert("cenubl".into(), e);
+    }
+    if let Some(e) = &cen_cii {
+        engines.insert("cencii".into(), e);
+    }
     let t = Instant::now();
     let outcomes = xmute::run(&engines, &mutants);
     eprintln!("ran {} mutants in {:?}", mutants.len(), t.elapsed());
@@ -61,5 +82,7 @@ fn xmute_xrechnung() {
         "{} mutants; expectations: {agree} agree, {disagree} disagree, {unknown} not checkable",
         mutants.len()
     );
-    assert_eq!((agree, disagree), (agree + disagree, 0));
+    // Not checkable: Peppol BIS rules (PEPPOL-EN16931-R*) that XRechnung merges in at build
+    // time; their schema is not in the corpus.
+    assert_eq!((agree, disagree, unknown), (721, 0, 490));
 }

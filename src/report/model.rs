@@ -194,6 +194,10 @@ pub struct ToolInfo {
 /// The run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
+    /// Identifier of this run (UUID syntax), unique per run; derived from the inputs when
+    /// `SOURCE_DATE_EPOCH` is set, so reproducible runs share it (see [`RunInfo::derive_id`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
     /// RFC 3339 start time (from `SOURCE_DATE_EPOCH` when set).
     pub started: String,
     /// RFC 3339 end time.
@@ -268,7 +272,59 @@ impl ExitStatus {
     }
 }
 
+impl Finding {
+    /// Whether this finding makes its document non-conformant under the threshold `fail_on`
+    /// (the one rule every format uses to call a check failed).
+    pub fn fails(&self, fail_on: Severity) -> bool {
+        self.severity >= fail_on
+    }
+}
+
+/// What happened to one rule on one document: its findings and whether they fail it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleOutcome<'a> {
+    /// Rule id.
+    pub rule: &'a str,
+    /// Findings of this rule, in model order (empty: the rule passed).
+    pub findings: Vec<&'a Finding>,
+    /// Some finding is at or above the threshold: the check failed.
+    pub fails: bool,
+}
+
+impl RuleOutcome<'_> {
+    /// Passed without any finding.
+    pub fn passed(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
 impl DocumentResult {
+    /// One outcome per rule checked (in `rules_checked` order), followed by rules that reported
+    /// findings without being listed as checked (in finding order). Deterministic; the same
+    /// for every writer.
+    pub fn rule_outcomes<'a>(&'a self, fail_on: Severity) -> Vec<RuleOutcome<'a>> {
+        let mut by_rule: BTreeMap<&'a str, Vec<&'a Finding>> = BTreeMap::new();
+        for f in &self.findings {
+            by_rule.entry(f.rule.as_str()).or_default().push(f);
+        }
+        let mut out = Vec::with_capacity(self.rules_checked.len() + by_rule.len());
+        let outcome = |rule: &'a str, findings: Vec<&'a Finding>| RuleOutcome {
+            rule,
+            fails: findings.iter().any(|f| f.fails(fail_on)),
+            findings,
+        };
+        for rule in &self.rules_checked {
+            let findings = by_rule.remove(rule.as_str()).unwrap_or_default();
+            out.push(outcome(rule, findings));
+        }
+        for f in &self.findings {
+            if let Some(findings) = by_rule.remove(f.rule.as_str()) {
+                out.push(outcome(&f.rule, findings));
+            }
+        }
+        out
+    }
+
     /// Sorts findings (location, then rule id, then message) and derives the verdict.
     pub fn finish(&mut self, fail_on: Severity) {
         self.findings.sort_by(|a, b| {
@@ -292,7 +348,7 @@ impl DocumentResult {
         self.rules_checked.dedup();
         self.verdict = if self.error.is_some() {
             Verdict::Error
-        } else if self.findings.iter().any(|f| f.severity >= fail_on) {
+        } else if self.findings.iter().any(|f| f.fails(fail_on)) {
             Verdict::NonConformant
         } else {
             Verdict::Conformant
@@ -301,6 +357,15 @@ impl DocumentResult {
 }
 
 impl Summary {
+    /// The `n` rules with most findings, most first (ties by rule id).
+    pub fn top_rules(&self, n: usize) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> =
+            self.by_rule.iter().map(|(k, c)| (k.as_str(), *c)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v.truncate(n);
+        v
+    }
+
     /// Totals over results.
     pub fn of(results: &[DocumentResult]) -> Summary {
         let mut s = Summary {
@@ -332,7 +397,53 @@ impl Summary {
     }
 }
 
+impl RunInfo {
+    /// A run id in UUID syntax (version 8, RFC 9562) from the sha256 of `material`: callers
+    /// pass the inputs (reproducible runs) or the clock and process id (unique runs).
+    pub fn derive_id(material: &[u8]) -> String {
+        use sha2::Digest;
+        let d = sha2::Sha256::digest(material);
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&d[..16]);
+        b[6] = (b[6] & 0x0f) | 0x80;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let h = hex::encode(b);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+    }
+}
+
+impl StandardInfo {
+    /// `id@version`, as results name it.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+}
+
 impl Report {
+    /// The standard a result was checked against, if it is listed.
+    pub fn standard_of(&self, result: &DocumentResult) -> Option<&StandardInfo> {
+        let key = result.standard.as_deref()?;
+        let (id, version) = key.split_once('@')?;
+        self.standards
+            .iter()
+            .find(|s| s.id == id && s.version == version)
+    }
+
+    /// The description of a rule as the standard of `result` lists it.
+    pub fn rule_of(&self, result: &DocumentResult, rule: &str) -> Option<&RuleInfo> {
+        self.standard_of(result)?
+            .rules
+            .iter()
+            .find(|r| r.id == rule)
+    }
+
     /// The exit status: a usage/configuration error wins over could-not-evaluate, which wins
     /// over non-conformant.
     pub fn exit_status(&self) -> ExitStatus {

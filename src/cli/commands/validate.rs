@@ -143,16 +143,17 @@ fn read_error(name: String, message: String) -> DocumentResult {
     }
 }
 
-/// The run id: from the inputs when `SOURCE_DATE_EPOCH` is set (reproducible runs share it),
+/// The run id: from the time, tool version and inputs (names and digests) when
+/// `SOURCE_DATE_EPOCH` is set (reproducible runs share it),
 /// else from the clock and the process id (unique per run).
 fn run_id(started: &str, results: &[DocumentResult]) -> String {
     let mut material = Vec::new();
     if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        // Not argv: report paths differ between otherwise identical runs.
         material.extend_from_slice(started.as_bytes());
-        for a in std::env::args() {
-            material.extend_from_slice(a.as_bytes());
-            material.push(0);
-        }
+        material.push(0);
+        material.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
+        material.push(0);
         for r in results {
             material.extend_from_slice(r.document.name.as_bytes());
             material.push(0);
@@ -188,11 +189,10 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         let (fmt, path) = r
             .split_once('=')
             .ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
-        let fmt = <Format as clap::ValueEnum>::from_str(fmt, true)
-            .map_err(|_| {
-                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                miette!("unknown report format `{fmt}` ({})", names.join(", "))
-            })?;
+        let fmt = <Format as clap::ValueEnum>::from_str(fmt, true).map_err(|_| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            miette!("unknown report format `{fmt}` ({})", names.join(", "))
+        })?;
         targets.push((fmt, PathBuf::from(path)));
     }
     let registry = load_registry(&a.common)?;

@@ -297,7 +297,12 @@ impl Builder<'_> {
             }
             return Ok(Matcher::Paths(out));
         }
-        let select = format!("/descendant-or-self::node()/({context})");
+        // Absolute contexts select the same nodes from everywhere: evaluate them once.
+        let select = if matcher::is_absolute(&parsed) {
+            format!("/({context})")
+        } else {
+            format!("/descendant-or-self::node()/({context})")
+        };
         Ok(Matcher::Select(
             self.expr(&select, &[])
                 .map_err(|e| format!("context {e}"))?,

@@ -114,14 +114,6 @@ fn describe(e: &xee_xpath_compiler::error::SpannedError) -> String {
     s
 }
 
-thread_local! { pub(crate) static PROF: std::cell::RefCell<HashMap<usize, (usize, std::time::Duration)>> = std::cell::RefCell::new(HashMap::new()); }
-#[allow(clippy::print_stderr)]
-pub(crate) fn dump(c: &Compiled) {
-    PROF.with(|p| { let p = p.borrow(); let mut v: Vec<_> = p.iter().collect(); v.sort_by_key(|(_, (_, d))| std::cmp::Reverse(*d));
-      let total: std::time::Duration = v.iter().map(|(_, (_, d))| *d).sum(); let n: usize = v.iter().map(|(_, (n, _))| *n).sum();
-      eprintln!("PROF total {total:?} calls {n}");
-      for (e, (n, d)) in v.iter().take(25) { eprintln!("PROF {d:>12.2?} {n:>6} {}", c.exprs[**e].source.chars().take(150).collect::<String>().replace('\n', " ")); } });
-}
 /// Evaluates a compiled schema on the document text.
 pub(crate) fn evaluate(c: &Compiled, progs: &Programs, text: &str) -> Result<Results, String> {
     let mut docs = Documents::new();
@@ -181,7 +173,6 @@ pub(crate) fn evaluate(c: &Compiled, progs: &Programs, text: &str) -> Result<Res
             }
         }
     }
-    if std::env::var("KONFORM_SCH_PROFILE").is_ok() { dump(c); PROF.with(|p| p.borrow_mut().clear()); }
     Ok(results)
 }
 
@@ -361,13 +352,12 @@ impl Evaluator<'_> {
         r
     }
 
-    fn run(&mut self, expr: usize, node: Node, locals: Option<&mut Locals>) -> Result<Sequence, String> {
-        let t = std::time::Instant::now();
-        let r = self.run2(expr, node, locals);
-        PROF.with(|p| { let mut p = p.borrow_mut(); let e = p.entry(expr).or_insert((0, std::time::Duration::ZERO)); e.0 += 1; e.1 += t.elapsed(); });
-        r
-    }
-    fn run2(&mut self, expr: usize, node: Node, mut locals: Option<&mut Locals>) -> Result<Sequence, String> {
+    fn run(
+        &mut self,
+        expr: usize,
+        node: Node,
+        mut locals: Option<&mut Locals>,
+    ) -> Result<Sequence, String> {
         let c = self.c;
         let e = &c.exprs[expr];
         let mut vars = xee_xpath::context::Variables::default();

@@ -80,17 +80,69 @@ fn alternatives(e: &ast::ExprSingle, out: &mut Vec<PathPattern<ast::ExprS>>) -> 
 }
 
 fn path_alternatives(p: &ast::PathExpr, out: &mut Vec<PathPattern<ast::ExprS>>) -> Option<()> {
-    if let [only] = p.steps.as_slice()
-        && let ast::StepExpr::PrimaryExpr(pe) = &only.value
+    if let Some((first, rest)) = p.steps.split_first()
+        && let ast::StepExpr::PrimaryExpr(pe) = &first.value
         && let ast::PrimaryExpr::Expr(inner) = &pe.value
     {
-        return match inner.value.as_ref().map(|e| e.0.as_slice()) {
-            Some([one]) => alternatives(&one.value, out),
-            _ => None,
+        let [one] = inner.value.as_ref().map(|e| e.0.as_slice())? else {
+            return None;
         };
+        if rest.is_empty() {
+            return alternatives(&one.value, out);
+        }
+        // `(A | B)/rest` is `A/rest | B/rest`.
+        let mut inner_alts = Vec::new();
+        alternatives(&one.value, &mut inner_alts)?;
+        let tail = path_pattern(&ast::PathExpr {
+            steps: rest.to_vec(),
+        })?;
+        if tail.rooted {
+            return None;
+        }
+        for mut alt in inner_alts {
+            alt.steps.extend(tail.steps.iter().cloned());
+            out.push(alt);
+        }
+        return Some(());
     }
     out.push(path_pattern(p)?);
     Some(())
+}
+
+/// Whether a context selects the same nodes from any context node (it starts at the root),
+/// so its fallback evaluates it once instead of below every node.
+pub(crate) fn is_absolute(xpath: &ast::XPath) -> bool {
+    fn single(e: &ast::ExprSingle) -> bool {
+        match e {
+            ast::ExprSingle::Path(p) => path(p),
+            ast::ExprSingle::Binary(b)
+                if matches!(
+                    b.operator,
+                    ast::BinaryOperator::Union
+                        | ast::BinaryOperator::Intersect
+                        | ast::BinaryOperator::Except
+                ) =>
+            {
+                path(&b.left) && path(&b.right)
+            }
+            _ => false,
+        }
+    }
+    fn path(p: &ast::PathExpr) -> bool {
+        match p.steps.first().map(|s| &s.value) {
+            Some(s) if is_root_step(s) => true,
+            Some(ast::StepExpr::PrimaryExpr(pe))
+            | Some(ast::StepExpr::PostfixExpr { primary: pe, .. }) => match &pe.value {
+                ast::PrimaryExpr::Expr(inner) => inner
+                    .value
+                    .as_ref()
+                    .is_some_and(|e| !e.0.is_empty() && e.0.iter().all(|x| single(&x.value))),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    xpath.0.value.0.iter().all(|e| single(&e.value)) && !xpath.0.value.0.is_empty()
 }
 
 fn is_root_step(s: &ast::StepExpr) -> bool {

@@ -20,7 +20,9 @@
 //!    `xsl:function`s get the same treatment (see [`function_source`]).
 //! 3. **`//x` is slow.** `descendant-or-self::node()/child::x[p]` becomes `descendant::x[p]`
 //!    when no predicate can be positional (it contains no `position()`/`last()` and its value
-//!    is surely not numeric), where both select the same nodes.
+//!    is surely not numeric), where both select the same nodes; `//@x`
+//!    (`descendant-or-self::node()/attribute::x`) becomes `descendant-or-self::*/attribute::x`
+//!    (only elements have attributes; xee then walks 2-3 times fewer nodes).
 //! 4. **User functions.** xee has no API to register functions, so calls to `xsl:function`s
 //!    become dynamic calls through a map of inline functions bound around the expression:
 //!    `let $fns := map{ 'key': function($fns, $a, ...) { body } } return ... $fns('key')($fns,
@@ -379,11 +381,18 @@ fn placeholder() -> ast::ExprSingle {
 }
 
 /// `xs:string` and `xs:untypedAtomic` as sequence types (for the whitespace rewrite).
+/// (Parsed once: building xee's parser is expensive.)
 fn string_types() -> Option<(ast::SequenceType, ast::SequenceType)> {
-    let ns = xee_xpath_ast::Namespaces::default();
-    let s = xee_xpath_ast::parse_sequence_type("xs:string", &ns).ok()?;
-    let u = xee_xpath_ast::parse_sequence_type("xs:untypedAtomic", &ns).ok()?;
-    Some((s, u))
+    static TYPES: std::sync::OnceLock<Option<(ast::SequenceType, ast::SequenceType)>> =
+        std::sync::OnceLock::new();
+    TYPES
+        .get_or_init(|| {
+            let ns = xee_xpath_ast::Namespaces::default();
+            let s = xee_xpath_ast::parse_sequence_type("xs:string", &ns).ok()?;
+            let u = xee_xpath_ast::parse_sequence_type("xs:untypedAtomic", &ns).ok()?;
+            Some((s, u))
+        })
+        .clone()
 }
 
 /// `for $v in data(X) return if ($v instance of xs:string or $v instance of xs:untypedAtomic)
@@ -768,6 +777,17 @@ impl Walk for Rewriter<'_> {
                     b.axis = ast::Axis::Descendant;
                 }
                 p.steps[i] = next;
+            } else if let [first, second, ..] = &mut p.steps[i..]
+                && let (ast::StepExpr::AxisStep(a), ast::StepExpr::AxisStep(b)) =
+                    (&mut first.value, &second.value)
+                && a.axis == ast::Axis::DescendantOrSelf
+                && a.node_test == ast::NodeTest::KindTest(ast::KindTest::Any)
+                && a.predicates.is_empty()
+                && b.axis == ast::Axis::Attribute
+            {
+                // descendant-or-self::node()/attribute::x -> descendant-or-self::*/attribute::x:
+                // only elements have attributes, and xee walks 2-3 times fewer nodes.
+                a.node_test = ast::NodeTest::NameTest(ast::NameTest::Star);
             }
             i += 1;
         }

@@ -1,0 +1,253 @@
+//! The Schematron engine on small inline schemas: one test per feature and per xee defect the
+//! engine works around. No corpus needed.
+
+use konform::document::Limits;
+use konform::document::xml::{XmlDoc, parse};
+use konform::engine::schematron::{Options, Resolver, SchematronEngine, SchematronRun, svrl};
+use konform::standard::Severity;
+
+struct Files(Vec<(&'static str, &'static str)>);
+
+impl Resolver for Files {
+    fn load(&self, _base: &str, href: &str) -> Result<(String, String), String> {
+        self.0
+            .iter()
+            .find(|(n, _)| *n == href)
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .ok_or_else(|| format!("no {href}"))
+    }
+}
+
+fn engine_with(sch: &str, files: Files, phase: Option<&str>) -> SchematronEngine {
+    let options = Options {
+        phase: phase.map(str::to_string),
+    };
+    SchematronEngine::from_text(
+        sch,
+        "t.sch",
+        &files,
+        &options,
+        "test@1".into(),
+        "t.sch".into(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn engine(sch: &str) -> SchematronEngine {
+    engine_with(sch, Files(Vec::new()), None)
+}
+
+fn run(e: &SchematronEngine, xml: &str) -> SchematronRun {
+    let tree = parse("t.xml", xml, &Limits::default()).unwrap().unwrap();
+    let doc = XmlDoc::new(xml, tree, 0);
+    e.run(&doc).unwrap()
+}
+
+fn fired(r: &SchematronRun) -> Vec<String> {
+    let mut v: Vec<String> = r
+        .records
+        .iter()
+        .map(|r| format!("{}:{}", r.id, r.kind))
+        .collect();
+    v.sort();
+    v
+}
+
+const HEAD: &str = r#"<schema xmlns="http://purl.oclc.org/dsdl/schematron" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:u="urn:u" queryBinding="xslt2"><ns prefix="a" uri="urn:a"/>"#;
+
+#[test]
+fn first_matching_rule_fires_and_lets_are_shared() {
+    let e = engine(&format!(
+        r#"{HEAD}<let name="g" value="count(//a:i)"/>
+        <pattern id="p"><let name="pl" value="2"/>
+          <rule context="a:i[@x]"><let name="v" value="@x"/><assert id="A1" test="$v = 'ok'">bad <value-of select="$v"/> of <name/></assert></rule>
+          <rule context="a:i"><report id="R1" test="$g = $pl">two items</report></rule>
+        </pattern></schema>"#
+    ));
+    let r = run(&e, r#"<a:r xmlns:a="urn:a"><a:i x="no"/><a:i/></a:r>"#);
+    assert_eq!(fired(&r), vec!["A1:failed-assert", "R1:successful-report"]);
+    assert_eq!(r.findings[0].message, "bad no of a:i");
+    assert_eq!(
+        r.findings[0].location.path.as_deref(),
+        Some("/a:r[1]/a:i[1]")
+    );
+    assert_eq!(r.fired.len(), 2);
+}
+
+#[test]
+fn severities_map_from_flag_and_role() {
+    let e = engine(&format!(
+        r#"{HEAD}<pattern><rule context="/" flag="warning">
+          <assert id="W" test="false()">w</assert>
+          <assert id="F" flag="fatal" test="false()">f</assert>
+          <assert id="I" role="information" test="false()">i</assert></rule></pattern></schema>"#
+    ));
+    let r = run(&e, "<x/>");
+    let sev: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.severity))
+        .collect();
+    assert_eq!(
+        sev,
+        vec![
+            ("W", Some(Severity::Warning)),
+            ("F", Some(Severity::Error)),
+            ("I", Some(Severity::Info))
+        ]
+    );
+}
+
+#[test]
+fn and_or_short_circuit() {
+    // xee evaluates both operands; the engine must not.
+    let e = engine(&format!(
+        r#"{HEAD}<pattern><rule context="/">
+          <assert id="S1" test="not(false() and xs:decimal('x') = 1)">s</assert>
+          <assert id="S2" test="true() or xs:decimal('x') = 1">s</assert></rule></pattern></schema>"#
+    ));
+    assert_eq!(fired(&run(&e, "<x/>")), Vec::<String>::new());
+}
+
+#[test]
+fn decimal_casts_ignore_surrounding_whitespace() {
+    let e = engine(&format!(
+        r#"{HEAD}<pattern><rule context="a:v">
+          <assert id="D1" test="xs:decimal(.) = 1.5">d</assert>
+          <assert id="D2" test=". cast as xs:decimal = 1.5">d</assert>
+          <assert id="D3" test=". castable as xs:decimal">d</assert>
+          <assert id="D4" test="xs:integer(' 2 ') = 2">d</assert></rule></pattern></schema>"#
+    ));
+    assert_eq!(
+        fired(&run(&e, "<a:v xmlns:a=\"urn:a\">\n 1.5 \n</a:v>")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn evaluation_errors_are_findings_and_the_rest_still_runs() {
+    let e = engine(&format!(
+        r#"{HEAD}<pattern><rule context="/">
+          <assert id="E1" test="xs:decimal('79228162514264337593543950335') + 1 > 0">big</assert>
+          <assert id="E2" test="xs:date('no') = xs:date('no')">date</assert>
+          <assert id="OK" test="false()">runs</assert></rule></pattern></schema>"#
+    ));
+    let r = run(&e, "<x/>");
+    assert_eq!(fired(&r), vec!["E1:error", "E2:error", "OK:failed-assert"]);
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.rule.starts_with('E'))
+            .all(|f| f.severity == Some(Severity::Error))
+    );
+    assert!(
+        r.findings[0].message.contains("7.9e28"),
+        "{}",
+        r.findings[0].message
+    );
+}
+
+#[test]
+fn xsl_functions_recursive_and_typed() {
+    let e = engine(&format!(
+        r#"{HEAD}
+        <xsl:function name="u:digits" as="xs:integer">
+          <xsl:param name="s" as="xs:string"/>
+          <xsl:choose>
+            <xsl:when test="$s = ''"><xsl:sequence select="0"/></xsl:when>
+            <xsl:otherwise>
+              <xsl:variable name="d" select="xs:integer(substring($s, 1, 1))"/>
+              <xsl:sequence select="$d + u:digits(substring($s, 2))"/>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:function>
+        <xsl:function name="u:orZero" as="xs:decimal">
+          <xsl:param name="e" as="xs:decimal?"/>
+          <xsl:sequence select="if (exists($e)) then $e else 0"/>
+        </xsl:function>
+        <pattern><rule context="a:n">
+          <assert id="F1" test="u:digits(string(.)) = 6">sum</assert>
+          <assert id="F2" test="u:orZero(@amount) = 2.5 and u:orZero(@none) = 0">zero</assert>
+        </rule></pattern></schema>"#
+    ));
+    assert_eq!(
+        fired(&run(&e, r#"<a:n xmlns:a="urn:a" amount=" 2.5 ">123</a:n>"#)),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn includes_abstract_patterns_and_phases() {
+    let inc = r#"<pattern xmlns="http://purl.oclc.org/dsdl/schematron" abstract="true" id="abs">
+        <rule context="$ctx"><assert id="P1" test="$t">p1</assert></rule></pattern>"#;
+    let sch = format!(
+        r#"{HEAD}<phase id="only-q"><active pattern="q"/></phase>
+        <include href="inc.sch"/>
+        <pattern is-a="abs" id="inst"><param name="ctx" value="a:i"/><param name="t" value="@x = 'y'"/></pattern>
+        <pattern id="q"><rule context="/"><assert id="Q1" test="false()">q</assert></rule></pattern></schema>"#
+    );
+    let xml = r#"<a:r xmlns:a="urn:a"><a:i x="z"/></a:r>"#;
+    let all = engine_with(&sch, Files(vec![("inc.sch", inc)]), None);
+    assert_eq!(
+        fired(&run(&all, xml)),
+        vec!["P1:failed-assert", "Q1:failed-assert"]
+    );
+    let q = engine_with(&sch, Files(vec![("inc.sch", inc)]), Some("only-q"));
+    assert_eq!(fired(&run(&q, xml)), vec!["Q1:failed-assert"]);
+}
+
+#[test]
+fn svrl_lists_patterns_rules_and_failures() {
+    let e = engine(&format!(
+        r#"{HEAD}<pattern id="p"><rule context="a:i"><assert id="A" test="@ok" diagnostics="d">no ok</assert></rule></pattern>
+        <diagnostics><diagnostic id="d">value <value-of select="name()"/></diagnostic></diagnostics></schema>"#
+    ));
+    let r = run(&e, r#"<a:r xmlns:a="urn:a"><a:i/></a:r>"#);
+    let out = svrl::svrl(&e, &r, "doc.xml");
+    assert!(out.contains(r#"<svrl:active-pattern id="p""#), "{out}");
+    assert!(out.contains(r#"<svrl:fired-rule context="a:i""#), "{out}");
+    assert!(
+        out.contains(r#"<svrl:failed-assert id="A" test="@ok" location="/a:r[1]/a:i[1]">"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "<svrl:diagnostic-reference diagnostic=\"d\">value a:i</svrl:diagnostic-reference>"
+        ),
+        "{out}"
+    );
+    assert!(roxmltree::Document::parse(&out).is_ok());
+}
+
+#[test]
+fn bad_schemas_are_compile_errors() {
+    let err = |sch: &str| {
+        SchematronEngine::from_text(
+            sch,
+            "t.sch",
+            &Files(Vec::new()),
+            &Options::default(),
+            "s".into(),
+            "t.sch".into(),
+        )
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
+    };
+    assert!(
+        err(&format!(
+            r#"{HEAD}<pattern><rule context="/"><assert test="(("/></rule></pattern></schema>"#
+        ))
+        .contains("syntax")
+    );
+    assert!(
+        err(&format!(
+            r#"{HEAD}<pattern><rule context="/"><assert test="$nope"/></rule></pattern></schema>"#
+        ))
+        .contains("nope")
+    );
+    assert!(
+        err(&format!(r#"{HEAD}<include href="missing.sch"/></schema>"#)).contains("missing.sch")
+    );
+    assert!(err("<notschematron/>").contains("not a Schematron"));
+}
