@@ -47,7 +47,11 @@ fn every_rule_has_a_firing_and_a_non_firing_vector() {
     let vs = vectors::load(None).unwrap();
     // Packages built from published artefacts (en16931, xrechnung) are tested on the official
     // suites from the offline mirror instead; their Schematron rules are discovered at compile.
-    for p in reg.packages().iter().filter(|p| p.spec.artefacts.iter().all(|a| a.url.is_none())) {
+    for p in reg
+        .packages()
+        .iter()
+        .filter(|p| p.spec.artefacts.iter().all(|a| a.url.is_none()))
+    {
         let mine: Vec<_> = vs
             .iter()
             .filter(|v| v.standard == p.spec.id && v.version == p.spec.version.to_string())

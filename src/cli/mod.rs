@@ -50,7 +50,14 @@ pub fn run() -> ExitStatus {
                 },
         } => commands::artefacts::fetch(&standard, from.as_deref(), allow_net, &common),
         Command::Standards {
-            action: StandardsAction::Import { kind: _, config, out, id, package_version },
+            action:
+                StandardsAction::Import {
+                    kind: _,
+                    config,
+                    out,
+                    id,
+                    package_version,
+                },
         } => commands::artefacts::import_kosit(&config, &out, id.as_deref(), &package_version),
         Command::Standards {
             action: StandardsAction::Verify { common },

@@ -19,6 +19,13 @@ pub fn atomic(
         render(&mut buf)?;
         buf.flush()?;
     }
+    // Reports are for others to read: the usual file mode, not tempfile's private 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -178,9 +178,16 @@ pub fn detect<'a>(
         1 => Detection::One(hits.remove(0)),
         _ => {
             // A unique highest precedence declared by the packages settles it.
-            let prec = |c: &Candidate| c.package.spec.profile(&c.profile).map_or(0, |p| p.precedence);
+            let prec = |c: &Candidate| {
+                c.package
+                    .spec
+                    .profile(&c.profile)
+                    .map_or(0, |p| p.precedence)
+            };
             let best = hits.iter().map(prec).max().unwrap_or(0);
-            let top: Vec<usize> = (0..hits.len()).filter(|&i| prec(&hits[i]) == best).collect();
+            let top: Vec<usize> = (0..hits.len())
+                .filter(|&i| prec(&hits[i]) == best)
+                .collect();
             match top[..] {
                 [i] => Detection::One(hits.swap_remove(i)),
                 _ => Detection::Several(hits),

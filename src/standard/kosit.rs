@@ -29,15 +29,26 @@ pub struct KositImport {
 }
 
 fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, local: &str) -> Option<roxmltree::Node<'a, 'i>> {
-    n.children().find(|c| c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(NS))
+    n.children().find(|c| {
+        c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(NS)
+    })
 }
 
-fn children<'a, 'i>(n: roxmltree::Node<'a, 'i>, local: &'a str) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + 'a {
-    n.children().filter(move |c| c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(NS))
+fn children<'a, 'i>(
+    n: roxmltree::Node<'a, 'i>,
+    local: &'a str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> + 'a {
+    n.children().filter(move |c| {
+        c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(NS)
+    })
 }
 
 fn text(n: Option<roxmltree::Node<'_, '_>>) -> String {
-    n.and_then(|n| n.text()).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    n.and_then(|n| n.text())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn slug(s: &str) -> String {
@@ -62,11 +73,18 @@ fn clark(qname: &str, ns: &BTreeMap<String, String>) -> Option<String> {
     Some(format!("{{{}}}{l}", ns.get(p)?))
 }
 
-/// Translates the common forms of a scenario's `match` XPath. Returns (root, value tests as
-/// (path, kind, value)) or None.
-fn translate_match(xpath: &str, ns: &BTreeMap<String, String>) -> Option<(String, Vec<(String, &'static str, String)>)> {
+/// A value test of a translated match: (path, `equals` or `starts_with`, value).
+type ValueTest = (String, &'static str, String);
+
+/// Translates the common forms of a scenario's `match` XPath. Returns (root, value tests) or
+/// None.
+fn translate_match(xpath: &str, ns: &BTreeMap<String, String>) -> Option<(String, Vec<ValueTest>)> {
     let x = xpath.trim();
-    let x = x.strip_prefix("exists(").and_then(|r| r.strip_suffix(')')).unwrap_or(x).trim();
+    let x = x
+        .strip_prefix("exists(")
+        .and_then(|r| r.strip_suffix(')'))
+        .unwrap_or(x)
+        .trim();
     let rest = x.strip_prefix('/')?;
     let (head, preds) = match rest.find('[') {
         Some(i) => (&rest[..i], &rest[i..]),
@@ -82,14 +100,19 @@ fn translate_match(xpath: &str, ns: &BTreeMap<String, String>) -> Option<(String
         let inner_end = p.find(']')?;
         let inner = p[1..inner_end].trim();
         p = p[inner_end + 1..].trim();
-        let (path, kind, value) = if let Some(args) = inner.strip_prefix("starts-with(").and_then(|a| a.strip_suffix(')')) {
+        let (path, kind, value) = if let Some(args) = inner
+            .strip_prefix("starts-with(")
+            .and_then(|a| a.strip_suffix(')'))
+        {
             let (a, b) = args.split_once(',')?;
             (a.trim(), "starts_with", b.trim())
         } else {
             let (a, b) = inner.split_once('=')?;
             (a.trim(), "equals", b.trim())
         };
-        let value = value.strip_prefix('\'').and_then(|v| v.strip_suffix('\''))
+        let value = value
+            .strip_prefix('\'')
+            .and_then(|v| v.strip_suffix('\''))
             .or_else(|| value.strip_prefix('"').and_then(|v| v.strip_suffix('"')))?;
         let steps: Option<Vec<String>> = path.split('/').map(|s| clark(s.trim(), ns)).collect();
         tests.push((steps?.join("/"), kind, value.to_string()));
@@ -98,15 +121,27 @@ fn translate_match(xpath: &str, ns: &BTreeMap<String, String>) -> Option<(String
 }
 
 /// Imports `scenarios.xml`; resources are resolved relative to its folder.
-pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<KositImport, String> {
+pub fn import(
+    scenarios: &Path,
+    id: &str,
+    version: &semver::Version,
+) -> Result<KositImport, String> {
     let base = scenarios.parent().unwrap_or(Path::new("."));
     let bytes = std::fs::read(scenarios).map_err(|e| format!("{}: {e}", scenarios.display()))?;
-    let text_doc = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", scenarios.display()))?;
-    let opts = roxmltree::ParsingOptions { allow_dtd: false, ..Default::default() };
-    let doc = roxmltree::Document::parse_with_options(&text_doc, opts).map_err(|e| format!("{}: {e}", scenarios.display()))?;
+    let text_doc =
+        String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", scenarios.display()))?;
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&text_doc, opts)
+        .map_err(|e| format!("{}: {e}", scenarios.display()))?;
     let root = doc.root_element();
     if root.tag_name().namespace() != Some(NS) || root.tag_name().name() != "scenarios" {
-        return Err(format!("{}: not a KoSIT scenarios file (root must be {{{NS}}}scenarios)", scenarios.display()));
+        return Err(format!(
+            "{}: not a KoSIT scenarios file (root must be {{{NS}}}scenarios)",
+            scenarios.display()
+        ));
     }
     let mut notes = Vec::new();
     let mut files: Vec<(String, PathBuf)> = Vec::new();
@@ -115,20 +150,34 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
     let mut rules = String::new();
     let mut overrides = String::new();
     let mut accept = None;
-    let mut add = |loc: &str, kind: &'static str, notes: &mut Vec<String>| -> Result<String, String> {
+    let mut add = |loc: &str,
+                   kind: &'static str,
+                   notes: &mut Vec<String>|
+     -> Result<String, String> {
         let mut src = base.join(loc);
         let mut rel = loc.trim_start_matches("./").to_string();
         if kind == "schematron" && loc.to_ascii_lowercase().ends_with(".xsl") {
-            let stem = Path::new(loc).file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+            let stem = Path::new(loc)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
             let found = find_file(base, &format!("{stem}.sch"), 0);
             match found {
                 Some(p) => {
-                    rel = p.strip_prefix(base).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                    rel = p
+                        .strip_prefix(base)
+                        .unwrap_or(&p)
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     notes.push(format!("{loc} is compiled XSLT; the package uses the Schematron source {rel} instead (konform runs .sch, not XSLT)"));
                     src = p;
                 }
                 None => {
-                    return Err(format!("{loc} is compiled XSLT and no Schematron source {stem}.sch was found below {}: konform runs .sch, not XSLT; put the source beside the configuration and import again", base.display()));
+                    return Err(format!(
+                        "{loc} is compiled XSLT and no Schematron source {stem}.sch was found below {}: konform runs .sch, not XSLT; put the source beside the configuration and import again",
+                        base.display()
+                    ));
                 }
             }
         }
@@ -137,7 +186,9 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
         }
         let bytes = std::fs::read(&src).map_err(|e| format!("{}: {e}", src.display()))?;
         let name = slug(&rel);
-        artefacts.entry(rel.clone()).or_insert((name.clone(), sha256_hex(&bytes), kind));
+        artefacts
+            .entry(rel.clone())
+            .or_insert((name.clone(), sha256_hex(&bytes), kind));
         if !files.iter().any(|f| f.0 == rel) {
             files.push((rel.clone(), src));
         }
@@ -154,7 +205,12 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
             pname.push_str("-2");
         }
         let ns: BTreeMap<String, String> = children(sc, "namespace")
-            .filter_map(|n| Some((n.attribute("prefix")?.to_string(), n.text()?.trim().to_string())))
+            .filter_map(|n| {
+                Some((
+                    n.attribute("prefix")?.to_string(),
+                    n.text()?.trim().to_string(),
+                ))
+            })
             .collect();
         let mut arts = Vec::new();
         if let Some(x) = child(sc, "validateWithXmlSchema") {
@@ -168,19 +224,40 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
             }
         }
         let xpath = text(child(sc, "match"));
-        let _ = writeln!(profiles, "[[profiles]]\nname = {}\ntitle = {}\nformat = \"xml\"", toml_str(&pname), toml_str(&name));
-        let _ = writeln!(profiles, "artefacts = [{}]", arts.iter().map(|a| toml_str(a)).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            profiles,
+            "[[profiles]]\nname = {}\ntitle = {}\nformat = \"xml\"",
+            toml_str(&pname),
+            toml_str(&name)
+        );
+        let _ = writeln!(
+            profiles,
+            "artefacts = [{}]",
+            arts.iter()
+                .map(|a| toml_str(a))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         match translate_match(&xpath, &ns) {
             Some((root, tests)) => {
                 let _ = writeln!(profiles, "[profiles.match]\nroot = {}", toml_str(&root));
                 for (path, kind, value) in tests {
-                    let _ = writeln!(profiles, "[[profiles.match.values]]\npath = {}\n{kind} = {}", toml_str(&path), toml_str(&value));
+                    let _ = writeln!(
+                        profiles,
+                        "[[profiles.match.values]]\npath = {}\n{kind} = {}",
+                        toml_str(&path),
+                        toml_str(&value)
+                    );
                 }
             }
             None => {
                 // Fall back to the element the XPath starts from, at a lower precedence, so an
                 // exactly translated scenario wins when both match.
-                let first = xpath.trim_start_matches('/').split(['[', '/', ' ', ')']).next().unwrap_or("");
+                let first = xpath
+                    .trim_start_matches('/')
+                    .split(['[', '/', ' ', ')'])
+                    .next()
+                    .unwrap_or("");
                 match clark(first, &ns) {
                     Some(root) => {
                         let _ = writeln!(profiles, "precedence = -1\n[profiles.match]\nroot = {}", toml_str(&root));
@@ -195,7 +272,9 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
             rules,
             "[[rules]]\nid = {}\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = {}\nclause = {}\nengine = \"xsd\"\nprofiles = [{}]\n",
             toml_str(&format!("{}-XSD", pname.to_ascii_uppercase())),
-            toml_str(&format!("The document is valid against the XML Schema of scenario {name}")),
+            toml_str(&format!(
+                "The document is valid against the XML Schema of scenario {name}"
+            )),
             toml_str(&format!("KoSIT scenario `{name}`: validateWithXmlSchema")),
             toml_str(&pname)
         );
@@ -206,8 +285,18 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
                     Some("warning") => "warning",
                     _ => "error",
                 };
-                let ids: Vec<String> = cl.text().unwrap_or("").split_whitespace().map(toml_str).collect();
-                let _ = writeln!(overrides, "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = \"KoSIT customLevel\"\n", ids.join(", "), toml_str(&pname));
+                let ids: Vec<String> = cl
+                    .text()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .map(toml_str)
+                    .collect();
+                let _ = writeln!(
+                    overrides,
+                    "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = \"KoSIT customLevel\"\n",
+                    ids.join(", "),
+                    toml_str(&pname)
+                );
             }
         }
         if let Some(m) = child(sc, "acceptMatch") {
@@ -218,32 +307,66 @@ pub fn import(scenarios: &Path, id: &str, version: &semver::Version) -> Result<K
     }
     let title = text(child(root, "name"));
     let mut m = String::new();
-    let _ = writeln!(m, "# Imported from the KoSIT validator configuration {} by `konform standards import kosit`.", scenarios.display());
+    let _ = writeln!(
+        m,
+        "# Imported from the KoSIT validator configuration {} by `konform standards import kosit`.",
+        scenarios.display()
+    );
     for n in &notes {
         let _ = writeln!(m, "# note: {n}");
     }
-    let _ = writeln!(m, "id = {}\nversion = \"{version}\"\ntitle = {}\npublisher = {}\n", toml_str(id), toml_str(&title), toml_str(&text(child(root, "author"))));
+    let _ = writeln!(
+        m,
+        "id = {}\nversion = \"{version}\"\ntitle = {}\npublisher = {}\n",
+        toml_str(id),
+        toml_str(&title),
+        toml_str(&text(child(root, "author")))
+    );
     for (file, (name, sha, kind)) in &artefacts {
-        let _ = writeln!(m, "[[artefacts]]\nname = {}\nfile = {}\nsha256 = \"{sha}\"\nkind = \"{kind}\"\n", toml_str(name), toml_str(file));
+        let _ = writeln!(
+            m,
+            "[[artefacts]]\nname = {}\nfile = {}\nsha256 = \"{sha}\"\nkind = \"{kind}\"\n",
+            toml_str(name),
+            toml_str(file)
+        );
     }
     m.push_str(&profiles);
     m.push_str(&rules);
     m.push_str(&overrides);
     if let Some(a) = accept {
-        let _ = writeln!(m, "[acceptance]\nreject_at = \"error\"\nkosit_accept_match = {}", toml_str(&a));
+        let _ = writeln!(
+            m,
+            "[acceptance]\nreject_at = \"error\"\nkosit_accept_match = {}",
+            toml_str(&a)
+        );
     }
-    Ok(KositImport { manifest: m, files, notes })
+    Ok(KositImport {
+        manifest: m,
+        files,
+        notes,
+    })
 }
 
 fn find_file(dir: &Path, name: &str, depth: usize) -> Option<PathBuf> {
     if depth > 8 {
         return None;
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).ok()?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
-    entries.iter().find(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()) == Some(name)).cloned().or_else(|| {
-        entries.iter().filter(|p| p.is_dir()).find_map(|p| find_file(p, name, depth + 1))
-    })
+    entries
+        .iter()
+        .find(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()) == Some(name))
+        .cloned()
+        .or_else(|| {
+            entries
+                .iter()
+                .filter(|p| p.is_dir())
+                .find_map(|p| find_file(p, name, depth + 1))
+        })
 }
 
 #[cfg(test)]
@@ -252,10 +375,27 @@ mod tests {
 
     #[test]
     fn common_match_forms_translate() {
-        let ns: BTreeMap<String, String> = [("inv", "urn:i"), ("cbc", "urn:c")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
-        let (root, tests) = translate_match("/inv:Invoice[cbc:CustomizationID = 'urn:x'][starts-with(cbc:ProfileID, 'urn:p')]", &ns).unwrap();
+        let ns: BTreeMap<String, String> = [("inv", "urn:i"), ("cbc", "urn:c")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let (root, tests) = translate_match(
+            "/inv:Invoice[cbc:CustomizationID = 'urn:x'][starts-with(cbc:ProfileID, 'urn:p')]",
+            &ns,
+        )
+        .unwrap();
         assert_eq!(root, "{urn:i}Invoice");
-        assert_eq!(tests, vec![("{urn:c}CustomizationID".to_string(), "equals", "urn:x".to_string()), ("{urn:c}ProfileID".into(), "starts_with", "urn:p".into())]);
+        assert_eq!(
+            tests,
+            vec![
+                (
+                    "{urn:c}CustomizationID".to_string(),
+                    "equals",
+                    "urn:x".to_string()
+                ),
+                ("{urn:c}ProfileID".into(), "starts_with", "urn:p".into())
+            ]
+        );
         assert!(translate_match("//inv:Invoice", &ns).is_none());
         assert!(translate_match("/inv:Invoice[a or b]", &ns).is_none());
         assert!(translate_match("/zz:Invoice", &ns).is_none());

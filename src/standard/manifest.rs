@@ -86,7 +86,10 @@ fn default_reject_at() -> Severity {
 
 impl Default for AcceptanceSpec {
     fn default() -> Self {
-        AcceptanceSpec { reject_at: Severity::Error, kosit_accept_match: None }
+        AcceptanceSpec {
+            reject_at: Severity::Error,
+            kosit_accept_match: None,
+        }
     }
 }
 
@@ -94,7 +97,8 @@ impl StandardSpec {
     /// The severity a rule's findings get for acceptance in a profile, if overridden.
     pub fn override_for(&self, rule: &str, profile: &str) -> Option<&OverrideSpec> {
         self.overrides.iter().find(|o| {
-            o.rules.iter().any(|r| r == rule) && (o.profiles.is_empty() || o.profiles.iter().any(|p| p == profile))
+            o.rules.iter().any(|r| r == rule)
+                && (o.profiles.is_empty() || o.profiles.iter().any(|p| p == profile))
         })
     }
 }

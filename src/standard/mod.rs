@@ -73,7 +73,10 @@ pub enum LoadError {
     Selector(String),
     /// A lock file cannot be honoured.
     #[error("{lock}: {reason}")]
-    #[diagnostic(code(konform::standard::lock), help("run `konform lock` to re-lock deliberately"))]
+    #[diagnostic(
+        code(konform::standard::lock),
+        help("run `konform lock` to re-lock deliberately")
+    )]
     Locked {
         /// The lock file.
         lock: String,

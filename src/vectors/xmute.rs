@@ -333,8 +333,7 @@ fn run_one(
     m: &Mutant,
 ) -> MutantOutcome {
     // (alias) -> fired rule ids and evaluation errors, computed once per alias.
-    let mut results: BTreeMap<String, Result<Fired, String>> =
-        BTreeMap::new();
+    let mut results: BTreeMap<String, Result<Fired, String>> = BTreeMap::new();
     let mut checks = Vec::new();
     let expectations = m
         .valid

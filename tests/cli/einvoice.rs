@@ -23,7 +23,8 @@ fn official_examples_are_detected_and_validated_end_to_end() {
     let text = std::fs::read_to_string(&bad).expect("example");
     let broken = d.path().join("no-issue-date.xml");
     let start = text.find("<cbc:IssueDate>").expect("has IssueDate");
-    let end = text[start..].find("</cbc:IssueDate>").expect("closed") + start + "</cbc:IssueDate>".len();
+    let end =
+        text[start..].find("</cbc:IssueDate>").expect("closed") + start + "</cbc:IssueDate>".len();
     std::fs::write(&broken, format!("{}{}", &text[..start], &text[end..])).expect("write");
     bad = broken;
     let (code, out, err) = run(konform(d.path())
@@ -40,14 +41,32 @@ fn official_examples_are_detected_and_validated_end_to_end() {
     for x in results {
         let name = x["document"]["name"].as_str().unwrap_or("");
         let profile = x["profile"].as_str().unwrap_or("none");
-        let want = if name.contains("/cii/") { "invoice-cii" } else if name.contains("creditnote") { "creditnote-ubl" } else { "invoice-ubl" };
+        let want = if name.contains("/cii/") {
+            "invoice-cii"
+        } else if name.contains("creditnote") {
+            "creditnote-ubl"
+        } else {
+            "invoice-ubl"
+        };
         assert_eq!(profile, want, "{name}");
         let standard = x["standard"].as_str().unwrap_or("none");
-        let want = if name.contains("xrechnung-schematron") { "xrechnung@3.0.2" } else { "en16931@1.3.16" };
+        let want = if name.contains("xrechnung-schematron") {
+            "xrechnung@3.0.2"
+        } else {
+            "en16931@1.3.16"
+        };
         assert_eq!(standard, want, "{name}");
         if name.ends_with("no-issue-date.xml") {
-            let rules: Vec<&str> = x["findings"].as_array().expect("f").iter().filter_map(|f| f["rule"].as_str()).collect();
-            assert!(rules.contains(&"BR-03") && rules.contains(&"EN16931-XSD"), "{rules:?}");
+            let rules: Vec<&str> = x["findings"]
+                .as_array()
+                .expect("f")
+                .iter()
+                .filter_map(|f| f["rule"].as_str())
+                .collect();
+            assert!(
+                rules.contains(&"BR-03") && rules.contains(&"EN16931-XSD"),
+                "{rules:?}"
+            );
         } else {
             assert_eq!(x["verdict"], "conformant", "{name}: {}", x["findings"]);
         }
@@ -69,7 +88,13 @@ fn a_document_of_an_uninstalled_version_names_the_nearest_candidates() {
     std::fs::write(d.path().join("xr23.xml"), xr23).expect("write");
     let (code, out, _) = run(konform(d.path()).args(["validate", "--format", "json", "xr23.xml"]));
     assert_eq!(code, 2);
-    let msg = checked_report(&out)["results"][0]["error"]["message"].as_str().unwrap_or("").to_string();
-    assert!(msg.contains("xrechnung@3.0.2 profile invoice-ubl") && msg.contains("xrechnung_2.3"), "{msg}");
+    let msg = checked_report(&out)["results"][0]["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        msg.contains("xrechnung@3.0.2 profile invoice-ubl") && msg.contains("xrechnung_2.3"),
+        "{msg}"
+    );
     assert!(msg.contains("en16931@1.3.16 profile invoice-ubl"), "{msg}");
 }

@@ -187,9 +187,17 @@ pub fn lock(
 }
 
 /// `konform standards import kosit`.
-pub fn import_kosit(config: &Path, out: &Path, id: Option<&str>, version: &semver::Version) -> miette::Result<ExitStatus> {
+pub fn import_kosit(
+    config: &Path,
+    out: &Path,
+    id: Option<&str>,
+    version: &semver::Version,
+) -> miette::Result<ExitStatus> {
     if out.join("standard.toml").exists() {
-        return Err(miette!("{} already holds a standard.toml; choose an empty folder", out.display()));
+        return Err(miette!(
+            "{} already holds a standard.toml; choose an empty folder",
+            out.display()
+        ));
     }
     let derived;
     let id = match id {
@@ -197,23 +205,34 @@ pub fn import_kosit(config: &Path, out: &Path, id: Option<&str>, version: &semve
         None => {
             let folder = std::fs::canonicalize(config)
                 .ok()
-                .and_then(|p| p.parent().and_then(|d| d.file_name()).map(|n| n.to_string_lossy().to_lowercase()))
+                .and_then(|p| {
+                    p.parent()
+                        .and_then(|d| d.file_name())
+                        .map(|n| n.to_string_lossy().to_lowercase())
+                })
                 .unwrap_or_else(|| "imported".into());
-            derived = folder.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>();
+            derived = folder
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect::<String>();
             derived.trim_matches('-')
         }
     };
-    let imported = crate::standard::kosit::import(config, id, version).map_err(|e| miette!("cannot import {}: {e}", config.display()))?;
+    let imported = crate::standard::kosit::import(config, id, version)
+        .map_err(|e| miette!("cannot import {}: {e}", config.display()))?;
     for (rel, src) in &imported.files {
         let dst = out.join(rel);
         if let Some(parent) = dst.parent() {
             std::fs::create_dir_all(parent).map_err(|e| miette!("{}: {e}", parent.display()))?;
         }
-        std::fs::copy(src, &dst).map_err(|e| miette!("cannot copy {} to {}: {e}", src.display(), dst.display()))?;
+        std::fs::copy(src, &dst)
+            .map_err(|e| miette!("cannot copy {} to {}: {e}", src.display(), dst.display()))?;
     }
     std::fs::create_dir_all(out).map_err(|e| miette!("{}: {e}", out.display()))?;
-    crate::report::write::atomic(&out.join("standard.toml"), |w| w.write_all(imported.manifest.as_bytes()))
-        .map_err(|e| miette!("cannot write {}: {e}", out.join("standard.toml").display()))?;
+    crate::report::write::atomic(&out.join("standard.toml"), |w| {
+        w.write_all(imported.manifest.as_bytes())
+    })
+    .map_err(|e| miette!("cannot write {}: {e}", out.join("standard.toml").display()))?;
     for n in &imported.notes {
         eprintln!("note: {n}");
     }
