@@ -299,6 +299,35 @@ impl RuleOutcome<'_> {
 }
 
 impl DocumentResult {
+    /// The result for a document that could not be evaluated at all (unreadable input, a
+    /// standard that is not installed).
+    pub fn not_evaluated(
+        name: impl Into<String>,
+        kind: ErrorKind,
+        message: impl Into<String>,
+    ) -> DocumentResult {
+        DocumentResult {
+            document: DocumentInfo {
+                name: name.into(),
+                sha256: None,
+                size: 0,
+                format: "unknown".into(),
+            },
+            standard: None,
+            profile: None,
+            variant: None,
+            request: None,
+            verdict: Verdict::Error,
+            error: Some(EvalError {
+                kind,
+                message: message.into(),
+            }),
+            rules_checked: Vec::new(),
+            findings: Vec::new(),
+            duration_ms: 0.0,
+        }
+    }
+
     /// One outcome per rule checked (in `rules_checked` order), followed by rules that reported
     /// findings without being listed as checked (in finding order). Deterministic; the same
     /// for every writer.

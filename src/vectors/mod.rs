@@ -249,7 +249,11 @@ pub fn run(
                 outcomes.push(VectorOutcome {
                     vector,
                     problems: vec![format!("standard {key} is not installed")],
-                    result: empty_result(&v.name),
+                    result: DocumentResult::not_evaluated(
+                        v.name.clone(),
+                        crate::report::model::ErrorKind::Configuration,
+                        format!("standard {key} is not installed"),
+                    ),
                 });
                 continue;
             };
@@ -269,24 +273,4 @@ pub fn run(
         }
     }
     Ok(outcomes)
-}
-
-fn empty_result(name: &str) -> DocumentResult {
-    DocumentResult {
-        document: crate::report::model::DocumentInfo {
-            name: name.into(),
-            sha256: None,
-            size: 0,
-            format: "unknown".into(),
-        },
-        standard: None,
-        profile: None,
-        variant: None,
-        request: None,
-        verdict: Verdict::Error,
-        error: None,
-        rules_checked: Vec::new(),
-        findings: Vec::new(),
-        duration_ms: 0.0,
-    }
 }

@@ -4,9 +4,7 @@ use crate::cli::args::{ColorChoice, FailOn, ValidateArgs};
 use crate::cli::load_registry;
 use crate::document::{Document, Limits};
 use crate::pipeline::{Options, Validator, build_report};
-use crate::report::model::{
-    DocumentInfo, DocumentResult, ErrorKind, EvalError, ExitStatus, RunInfo, Verdict,
-};
+use crate::report::model::{DocumentResult, ErrorKind, ExitStatus, RunInfo};
 use crate::report::{Format, WriteCfg};
 use crate::standard::lock::LockFile;
 use crate::standard::manifest::State;
@@ -117,29 +115,6 @@ fn use_color(choice: ColorChoice) -> bool {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stderr().is_terminal()
         }
-    }
-}
-
-fn read_error(name: String, message: String) -> DocumentResult {
-    DocumentResult {
-        document: DocumentInfo {
-            name,
-            sha256: None,
-            size: 0,
-            format: "unknown".into(),
-        },
-        standard: None,
-        profile: None,
-        variant: None,
-        request: None,
-        verdict: Verdict::Error,
-        error: Some(EvalError {
-            kind: ErrorKind::Input,
-            message,
-        }),
-        rules_checked: Vec::new(),
-        findings: Vec::new(),
-        duration_ms: 0.0,
     }
 }
 
@@ -300,7 +275,14 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
                         Input::File(p) => Document::read_path(p, &limits),
                     };
                     let out = match doc {
-                        Err(e) => (read_error(input.name(), e.to_string()), None),
+                        Err(e) => (
+                            DocumentResult::not_evaluated(
+                                input.name(),
+                                ErrorKind::Input,
+                                e.to_string(),
+                            ),
+                            None,
+                        ),
                         Ok(doc) => {
                             let paired = match (&explicit_request, input) {
                                 (Some(r), _) => Some(r.clone()),
