@@ -172,3 +172,55 @@ fn at_selects_what_was_in_force_and_deprecation_warns() {
     assert_eq!(code, 2);
     assert!(err.contains("YYYY-MM-DD"), "{err}");
 }
+
+#[test]
+fn kosit_configuration_imports_into_a_working_package() {
+    let d = tmp();
+    let scenarios = root().join("tests/fixtures/kosit/scenarios.xml");
+    let (code, _, err) = run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg", "--id", "orders"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("order-rules.xsl is compiled XSLT; the package uses the Schematron source resources/sch/order-rules.sch"), "{err}");
+    assert!(
+        err.contains("2 profile(s), 2 artefact(s), 1 override(s)"),
+        "{err}"
+    );
+    let manifest = std::fs::read_to_string(d.path().join("pkg/standard.toml")).expect("manifest");
+    assert!(
+        manifest.contains("rules = [\"ORD-2\"]") && manifest.contains("severity = \"warning\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("kosit_accept_match"), "{manifest}");
+    std::fs::write(
+        d.path().join("o1.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:1.0</Profile><Number>1</Number><Amount>-1</Amount></Order>",
+    )
+    .expect("write");
+    std::fs::write(
+        d.path().join("o2.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:2.0</Profile><Number>1</Number><Amount>x</Amount></Order>",
+    )
+    .expect("write");
+    let (code, out, _) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        "pkg",
+        "--format",
+        "json",
+        "o1.xml",
+        "o2.xml",
+    ]));
+    assert_eq!(code, 1);
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["profile"], "order-1-0");
+    assert!(fired(&r).contains(&"ORD-1".to_string()), "{out}");
+    assert_eq!(r["results"][1]["profile"], "any-order");
+    // Importing twice into the same folder is refused.
+    let (code, _, _) = run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg"]));
+    assert_eq!(code, 2);
+}
