@@ -36,6 +36,10 @@ pub struct Options {
     pub limits: Limits,
     /// Report zero durations (reproducible reports).
     pub zero_durations: bool,
+    /// Waivers from the project's `konform.toml`.
+    pub waivers: Vec<crate::standard::policy::Waiver>,
+    /// The day waiver expiry is judged against.
+    pub today: crate::standard::registry::Date,
 }
 
 impl Default for Options {
@@ -47,6 +51,8 @@ impl Default for Options {
             fail_on: Severity::Error,
             limits: Limits::default(),
             zero_durations: false,
+            waivers: Vec::new(),
+            today: (1970, 1, 1),
         }
     }
 }
@@ -84,6 +90,19 @@ impl Validator {
     /// The registry.
     pub fn registry(&self) -> &Registry {
         &self.registry
+    }
+
+    /// An installed package by `id@version`.
+    pub fn package(&self, key: &str) -> Option<&Arc<Package>> {
+        self.registry
+            .packages()
+            .iter()
+            .find(|p| p.spec.key() == key)
+            .or(self
+                .options
+                .standard
+                .as_ref()
+                .filter(|p| p.spec.key() == key))
     }
 
     /// The compiled standard (compiled on first use).
@@ -261,6 +280,7 @@ impl<'v> Session<'v> {
             request: request.map(|r| r.name.clone()),
             verdict: Verdict::Error,
             error: None,
+            acceptance: None,
             rules_checked: Vec::new(),
             findings: Vec::new(),
             duration_ms: 0.0,
@@ -272,6 +292,13 @@ impl<'v> Session<'v> {
             start.elapsed().as_secs_f64() * 1000.0
         };
         result.finish(opts.fail_on);
+        if let Some(p) = result
+            .standard
+            .as_deref()
+            .and_then(|k| self.validator.package(k))
+        {
+            result.accept(p.spec.acceptance.reject_at);
+        }
         result
     }
 
@@ -497,11 +524,13 @@ impl<'v> Session<'v> {
             }
         }
         kinds.resize(raw.len(), EngineKind::Input);
-        result.findings.extend(
-            raw.into_iter()
-                .zip(kinds)
-                .map(|(f, k)| enrich(f, k, &compiled.rules)),
-        );
+        let mut findings: Vec<Finding> = raw
+            .into_iter()
+            .zip(kinds)
+            .map(|(f, k)| enrich(f, k, &compiled.rules))
+            .collect();
+        apply_policy(&mut findings, &package.spec, &profile, &doc.name, opts);
+        result.findings.extend(findings);
     }
 
     fn workers_for(
@@ -616,6 +645,8 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>)
             message: f.message,
             location: f.location,
             artefact: f.artefact,
+            standard_severity: None,
+            waiver: None,
         },
         None => Finding {
             level: crate::standard::Level::Must,
@@ -626,6 +657,8 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>)
             message: f.message,
             location: f.location,
             artefact: f.artefact,
+            standard_severity: None,
+            waiver: None,
         },
     }
 }
@@ -701,4 +734,46 @@ pub fn build_report(
         results,
         summary,
     }
+}
+
+/// Applies the standard's severity overrides and the project's waivers. An expired waiver no
+/// longer applies and is reported as a finding of its own (KONFORM-WAIVER-001).
+fn apply_policy(
+    findings: &mut Vec<Finding>,
+    spec: &crate::standard::StandardSpec,
+    profile: &str,
+    name: &str,
+    opts: &Options,
+) {
+    let mut expired = Vec::new();
+    for f in findings.iter_mut() {
+        if let Some(o) = spec.override_for(&f.rule, profile)
+            && o.severity != f.severity
+        {
+            f.standard_severity = Some(f.severity);
+            f.severity = o.severity;
+        }
+        if let Some(w) = opts.waivers.iter().find(|w| w.covers(&f.rule, name)) {
+            if w.expired(opts.today) {
+                expired.push(Finding {
+                    rule: "KONFORM-WAIVER-001".into(),
+                    level: crate::standard::Level::Info,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "the waiver for {} (owner {}: {}) expired on {}; the finding applies again",
+                        w.rule, w.owner, w.reason, w.expires
+                    ),
+                    location: f.location.clone(),
+                    clause: "konform.toml [[waivers]] expires".into(),
+                    engine: EngineKind::Input,
+                    artefact: None,
+                    standard_severity: None,
+                    waiver: None,
+                });
+            } else {
+                f.waiver = Some(w.clone());
+            }
+        }
+    }
+    findings.extend(expired);
 }

@@ -182,6 +182,9 @@ pub struct ValidateArgs {
     /// Lock file to honour (default: `konform.lock` in the current folder, when present).
     #[arg(long, value_name = "FILE")]
     pub lock: Option<PathBuf>,
+    /// Project file with waivers (default: `konform.toml` in the current folder, when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Ignore `konform.lock`.
     #[arg(long, conflicts_with = "lock")]
     pub no_lock: bool,

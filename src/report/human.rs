@@ -42,6 +42,18 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         let loc = &self.finding.location;
         let mut s = format!("clause: {}", self.finding.clause);
+        if let Some(w) = &self.finding.waiver {
+            s.push_str(&format!(
+                "\nwaived until {} by {}: {}",
+                w.expires, w.owner, w.reason
+            ));
+        }
+        if let Some(orig) = self.finding.standard_severity {
+            s.push_str(&format!(
+                "\nseverity overridden by the standard (rule severity: {})",
+                orig.as_str()
+            ));
+        }
         if let Some(p) = &loc.path {
             s.push_str(&format!("\nat: {p}"));
         }

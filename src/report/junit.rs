@@ -317,6 +317,7 @@ mod tests {
             request: None,
             verdict: Verdict::Conformant,
             error: None,
+            acceptance: None,
             rules_checked: vec!["R-1".into(), "R-2".into()],
             findings,
             duration_ms: 0.0,
@@ -339,6 +340,8 @@ mod tests {
             clause: "§1".into(),
             engine: EngineKind::Protocol,
             artefact: None,
+            standard_severity: None,
+            waiver: None,
         }
     }
 

@@ -44,6 +44,22 @@ pub struct Finding {
     /// Artefact (file in the package) the rule comes from, for schema rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artefact: Option<String>,
+    /// The rule's own severity, when the standard's overrides changed `severity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standard_severity: Option<Severity>,
+    /// The waiver that accepts this finding; a waived finding fails nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::standard::policy::Waiver>,
+}
+
+/// The standard's acceptance policy applied to a document, separate from its verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Acceptance {
+    /// Accepted.
+    Accept,
+    /// Rejected.
+    Reject,
 }
 
 /// Outcome for one document or run.
@@ -130,6 +146,9 @@ pub struct DocumentResult {
     /// Why it could not be evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<EvalError>,
+    /// The standard's acceptance policy (overrides, `reject_at`, waivers) applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<Acceptance>,
     /// Rule ids that were evaluated on this document (pass or fail), sorted.
     pub rules_checked: Vec<String>,
     /// Findings, sorted by location then rule.
@@ -276,7 +295,7 @@ impl Finding {
     /// Whether this finding makes its document non-conformant under the threshold `fail_on`
     /// (the one rule every format uses to call a check failed).
     pub fn fails(&self, fail_on: Severity) -> bool {
-        self.severity >= fail_on
+        self.waiver.is_none() && self.severity >= fail_on
     }
 }
 
@@ -318,6 +337,7 @@ impl DocumentResult {
             variant: None,
             request: None,
             verdict: Verdict::Error,
+            acceptance: None,
             error: Some(EvalError {
                 kind,
                 message: message.into(),
@@ -382,6 +402,19 @@ impl DocumentResult {
         } else {
             Verdict::Conformant
         };
+    }
+}
+
+impl DocumentResult {
+    /// Applies the acceptance policy: rejected when not evaluated or when a finding that is not
+    /// waived has at least `reject_at`.
+    pub fn accept(&mut self, reject_at: Severity) {
+        let reject = self.error.is_some() || self.findings.iter().any(|f| f.fails(reject_at));
+        self.acceptance = Some(if reject {
+            Acceptance::Reject
+        } else {
+            Acceptance::Accept
+        });
     }
 }
 

@@ -281,6 +281,7 @@ mod tests {
                     request: None,
                     verdict: Verdict::Conformant,
                     error: None,
+                    acceptance: None,
                     rules_checked: vec!["R-1".into()],
                     findings: vec![Finding {
                         rule: "R-1".into(),
@@ -295,6 +296,8 @@ mod tests {
                         clause: "§1".into(),
                         engine: EngineKind::Protocol,
                         artefact: None,
+                        standard_severity: None,
+                        waiver: None,
                     }],
                     duration_ms: 0.0,
                 };

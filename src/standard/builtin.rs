@@ -52,5 +52,14 @@ pub fn rules() -> Vec<RuleSpec> {
             "The HTTP/MIME capture is well-formed",
             "RFC 9112 §2-3; RFC 2046 §5.1.1",
         ),
+        RuleSpec {
+            level: Level::Info,
+            severity: Severity::Warning,
+            ..rule(
+                "KONFORM-WAIVER-001",
+                "A waiver in konform.toml has expired and no longer applies",
+                "konform.toml [[waivers]] expires",
+            )
+        },
     ]
 }

@@ -8,6 +8,7 @@ pub mod kosit;
 pub mod lock;
 pub mod manifest;
 pub mod package;
+pub mod policy;
 pub mod registry;
 pub mod store;
 

@@ -224,3 +224,77 @@ fn kosit_configuration_imports_into_a_working_package() {
         .args(["--out", "pkg"]));
     assert_eq!(code, 2);
 }
+
+#[test]
+fn overrides_and_waivers_shape_verdict_and_acceptance() {
+    let d = tmp();
+    let scenarios = root().join("tests/fixtures/kosit/scenarios.xml");
+    run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg", "--id", "orders"]));
+    // Only ORD-2 is violated; the package lowers it to a warning (KoSIT customLevel).
+    std::fs::write(
+        d.path().join("o.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:1.0</Profile><Number>123456789</Number><Amount>5</Amount></Order>",
+    )
+    .expect("write");
+    let (code, out, _) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        "pkg",
+        "--format",
+        "json",
+        "o.xml",
+    ]));
+    assert_eq!(code, 0, "{out}");
+    let r = checked_report(&out);
+    let f = &r["results"][0]["findings"][0];
+    assert_eq!(
+        (
+            f["rule"].as_str(),
+            f["severity"].as_str(),
+            f["standard_severity"].as_str()
+        ),
+        (Some("ORD-2"), Some("warning"), Some("error"))
+    );
+    assert_eq!(r["results"][0]["acceptance"], "accept");
+
+    // A waiver accepts a finding of an error rule, which stays in the report marked.
+    let v = root().join("test-vectors/xroad-soap/4.0.0/request-client-missing-membercode.xml");
+    std::fs::copy(&v, d.path().join("m.xml")).expect("copy");
+    std::fs::write(
+        d.path().join("konform.toml"),
+        "[[waivers]]\nrule = \"XRD-SOAP-003\"\ndocuments = \"m.xml\"\nreason = \"legacy client, fixed in release 7\"\nowner = \"team-a\"\nexpires = 2099-12-31\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(konform(d.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(["validate", "--format", "json", "m.xml"]));
+    assert_eq!(code, 0, "{out}");
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["verdict"], "conformant");
+    assert_eq!(r["results"][0]["findings"][0]["waiver"]["owner"], "team-a");
+    // Expired: the finding applies again and the expiry is reported.
+    std::fs::write(
+        d.path().join("konform.toml"),
+        "[[waivers]]\nrule = \"XRD-SOAP-003\"\nreason = \"legacy\"\nowner = \"team-a\"\nexpires = 2020-01-01\n",
+    )
+    .expect("write");
+    let (code, out, _) = run(konform(d.path())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(["validate", "--format", "json", "m.xml"]));
+    assert_eq!(code, 1);
+    let r = checked_report(&out);
+    let rules = fired(&r);
+    assert!(
+        rules.contains(&"XRD-SOAP-003".to_string())
+            && rules.contains(&"KONFORM-WAIVER-001".to_string()),
+        "{rules:?}"
+    );
+    assert_eq!(r["results"][0]["acceptance"], "reject");
+    // A broken konform.toml is a configuration error.
+    std::fs::write(d.path().join("konform.toml"), "[[waivers]]\nrule = \"X\"\n").expect("write");
+    let (code, _, _) = run(konform(d.path()).args(["validate", "m.xml"]));
+    assert_eq!(code, 2);
+}

@@ -96,6 +96,25 @@ fn conventional_request(path: &Path) -> Option<PathBuf> {
     req.is_file().then_some(req)
 }
 
+/// Waivers from `--config FILE`, else `konform.toml` in the current folder when present.
+fn project_waivers(config: Option<&Path>) -> miette::Result<Vec<crate::standard::policy::Waiver>> {
+    let path = match config {
+        Some(p) => p.to_path_buf(),
+        None => PathBuf::from("konform.toml"),
+    };
+    if config.is_none() && !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| miette!("cannot read {name}: {e}"))?;
+    Ok(crate::standard::policy::ProjectConfig::parse(&text, &name)?.waivers)
+}
+
+/// Today's date for waiver expiry (from `SOURCE_DATE_EPOCH` when set).
+fn report_date() -> crate::standard::registry::Date {
+    parse_date(&report_time()).unwrap_or((1970, 1, 1))
+}
+
 /// Time for reports: `SOURCE_DATE_EPOCH` when set (reproducible), else now.
 pub(crate) fn report_time() -> String {
     let t = std::env::var("SOURCE_DATE_EPOCH")
@@ -240,6 +259,8 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         },
         limits,
         zero_durations: std::env::var_os("SOURCE_DATE_EPOCH").is_some(),
+        waivers: project_waivers(a.config.as_deref())?,
+        today: report_date(),
     };
     let validator = Validator::new(registry, options);
     let explicit_request = match &a.request {
