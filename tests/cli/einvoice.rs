@@ -98,3 +98,64 @@ fn a_document_of_an_uninstalled_version_names_the_nearest_candidates() {
     );
     assert!(msg.contains("en16931@1.3.16 profile invoice-ubl"), "{msg}");
 }
+
+#[test]
+fn two_xrechnung_versions_side_by_side_are_independent_of_load_order() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    fetched(&shared, d.path());
+    // A second version of the package (same artefacts, from the same store) in two folders.
+    let manifest = std::fs::read_to_string(root().join("standards/xrechnung/3.0.2/standard.toml"))
+        .expect("manifest");
+    for (dir, version) in [
+        ("a/xrechnung/3.0.1", "3.0.1"),
+        ("b/xrechnung/3.0.3", "3.0.3"),
+    ] {
+        let p = d.path().join(dir);
+        std::fs::create_dir_all(&p).expect("mkdir");
+        let text = manifest.replacen(
+            "version = \"3.0.2\"",
+            &format!("version = \"{version}\""),
+            1,
+        );
+        std::fs::write(
+            p.join("standard.toml"),
+            text.replace("state = \"active\"", "state = \"deprecated\""),
+        )
+        .expect("write");
+    }
+    let doc = shared
+        .join("corpora/xrechnung-schematron/test/instances/ubl-inv/ubl-inv-br-de-15-test.xml");
+    let mut runs = Vec::new();
+    for order in [["a", "b"], ["b", "a"]] {
+        for version in ["3.0.1", "3.0.2", "3.0.3"] {
+            let (code, out, err) = run(konform(d.path())
+                .env("KONFORM_HOME", d.path().join("store"))
+                .env("SOURCE_DATE_EPOCH", "1700000000")
+                .args([
+                    "validate",
+                    "--format",
+                    "json",
+                    "--standards",
+                    order[0],
+                    "--standards",
+                    order[1],
+                ])
+                .args(["-s", &format!("xrechnung@={version}")])
+                .arg(&doc));
+            assert!(code == 0 || code == 1, "{err}");
+            let r = checked_report(&out);
+            assert_eq!(r["results"][0]["standard"], format!("xrechnung@{version}"));
+            runs.push((order[0], version, r["results"][0]["findings"].clone()));
+        }
+    }
+    for (order, version, findings) in &runs {
+        let first = &runs.iter().find(|r| r.1 == *version).expect("run").2;
+        assert_eq!(
+            findings, first,
+            "xrechnung@{version} differs when loaded in order starting with {order}"
+        );
+    }
+    // And the versions agree with each other, as they share their artefacts.
+    assert_eq!(runs[0].2, runs[1].2);
+}
