@@ -12,7 +12,7 @@ use crate::report::model::{DocumentResult, Verdict};
 use crate::standard::Registry;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 static EMBEDDED: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/test-vectors");
@@ -273,4 +273,21 @@ pub fn run(
         }
     }
     Ok(outcomes)
+}
+
+/// Every `.xml` file below `dir` (any case), for the suite readers.
+pub(crate) fn collect_xml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for e in entries {
+        let path = e.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.is_dir() {
+            collect_xml(&path, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("xml"))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
 }

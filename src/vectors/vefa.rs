@@ -69,7 +69,7 @@ fn is_vefa(n: roxmltree::Node<'_, '_>, name: &str) -> bool {
 /// Reads every test set (`*.xml` whose root is `testSet`) under a folder, sorted by path.
 pub fn read_suite(dir: &Path) -> Result<Vec<VefaTest>, String> {
     let mut files = Vec::new();
-    collect_xml(dir, &mut files)?;
+    super::collect_xml(dir, &mut files)?;
     files.sort();
     let mut tests = Vec::new();
     for f in files {
@@ -80,22 +80,6 @@ pub fn read_suite(dir: &Path) -> Result<Vec<VefaTest>, String> {
         tests.extend(read_test_set(&f, &text)?);
     }
     Ok(tests)
-}
-
-fn collect_xml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for e in entries {
-        let path = e.map_err(|e| format!("{}: {e}", dir.display()))?.path();
-        if path.is_dir() {
-            collect_xml(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("xml"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn scope_of(assert: Option<roxmltree::Node<'_, '_>>) -> Vec<String> {

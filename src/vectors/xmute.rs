@@ -120,7 +120,7 @@ pub fn pseudo_attributes(value: &str) -> Vec<(String, String)> {
 /// Reads every instance (`*.xml`) under a folder into mutants, sorted by path.
 pub fn read_instances(dir: &Path) -> Result<Vec<Mutant>, String> {
     let mut files = Vec::new();
-    collect_xml(dir, &mut files)?;
+    super::collect_xml(dir, &mut files)?;
     files.sort();
     let mut out = Vec::new();
     for f in files {
@@ -128,22 +128,6 @@ pub fn read_instances(dir: &Path) -> Result<Vec<Mutant>, String> {
         out.extend(mutants(&f, &text)?);
     }
     Ok(out)
-}
-
-fn collect_xml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for e in entries {
-        let path = e.map_err(|e| format!("{}: {e}", dir.display()))?.path();
-        if path.is_dir() {
-            collect_xml(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("xml"))
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn escape(s: &str, attribute: bool) -> String {
