@@ -166,6 +166,11 @@ fn input_finding(rule: &str, message: String, line: u32, column: u32) -> RawFind
     )
 }
 
+/// A finding for an XML decoding or well-formedness problem, in file coordinates.
+fn xml_problem_finding(p: xml::XmlProblem, line_offset: u32) -> RawFinding {
+    input_finding(p.rule, p.message, p.line + line_offset, p.column)
+}
+
 /// The text of the message inside a document, and where it starts.
 struct Message {
     http: Option<HttpMessage>,
@@ -327,29 +332,13 @@ impl<'v> Session<'v> {
                 text_owned = match xml::decode(bytes) {
                     Ok(t) => t,
                     Err(p) => {
-                        return self.reject(
-                            result,
-                            vec![input_finding(
-                                p.rule,
-                                p.message,
-                                p.line + msg.line_offset,
-                                p.column,
-                            )],
-                        );
+                        return self.reject(result, vec![xml_problem_finding(p, msg.line_offset)]);
                     }
                 };
                 match xml::parse(&doc.name, &text_owned, &opts.limits) {
                     Err(e) => return self.input_error(result, e),
                     Ok(Err(p)) => {
-                        return self.reject(
-                            result,
-                            vec![input_finding(
-                                p.rule,
-                                p.message,
-                                p.line + msg.line_offset,
-                                p.column,
-                            )],
-                        );
+                        return self.reject(result, vec![xml_problem_finding(p, msg.line_offset)]);
                     }
                     Ok(Ok(tree)) => Parsed::Xml(XmlDoc::new(&text_owned, tree, msg.line_offset)),
                 }

@@ -291,3 +291,17 @@ pub(crate) fn collect_xml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Stri
     }
     Ok(())
 }
+
+/// Byte length of the start tag (up to and including `>`), skipping quoted values.
+pub(crate) fn start_tag_end(raw: &str) -> usize {
+    let mut quote: Option<char> = None;
+    for (i, ch) in raw.char_indices() {
+        match (quote, ch) {
+            (None, '"' | '\'') => quote = Some(ch),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return i + 1,
+            _ => {}
+        }
+    }
+    raw.len()
+}

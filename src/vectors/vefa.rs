@@ -149,7 +149,7 @@ pub fn read_test_set(file: &Path, text: &str) -> Result<Vec<VefaTest>, String> {
 pub fn standalone(text: &str, element: roxmltree::Node<'_, '_>) -> String {
     let range = element.range();
     let raw = &text[range.start..range.end];
-    let tag_end = start_tag_end(raw);
+    let tag_end = super::start_tag_end(raw);
     let start_tag = &raw[..tag_end];
     let declared = |prefix: Option<&str>| match prefix {
         Some(p) => {
@@ -177,20 +177,6 @@ pub fn standalone(text: &str, element: roxmltree::Node<'_, '_>) -> String {
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .map_or(raw.len(), |i| i + 1);
     format!("{}{}{}", &raw[..name_end], extra, &raw[name_end..])
-}
-
-/// Byte length of the start tag (up to and including `>`), skipping quoted values.
-fn start_tag_end(raw: &str) -> usize {
-    let mut quote: Option<char> = None;
-    for (i, ch) in raw.char_indices() {
-        match (quote, ch) {
-            (None, '"' | '\'') => quote = Some(ch),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i + 1,
-            _ => {}
-        }
-    }
-    raw.len()
 }
 
 /// Runs the tests against an engine (in parallel) and compares.

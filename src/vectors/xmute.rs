@@ -142,25 +142,11 @@ fn escape(s: &str, attribute: bool) -> String {
     }
 }
 
-/// Byte length of a start tag (up to and including `>`), skipping quoted values.
-fn start_tag_end(raw: &str) -> usize {
-    let mut quote: Option<char> = None;
-    for (i, ch) in raw.char_indices() {
-        match (quote, ch) {
-            (None, '"' | '\'') => quote = Some(ch),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i + 1,
-            _ => {}
-        }
-    }
-    raw.len()
-}
-
 /// Replaces the element's content (or makes a self-closing element hold `content`).
 fn with_content(text: &str, el: roxmltree::Node<'_, '_>, content: &str) -> String {
     let r = el.range();
     let raw = &text[r.clone()];
-    let tag_end = start_tag_end(raw);
+    let tag_end = super::start_tag_end(raw);
     let new = if raw[..tag_end].ends_with("/>") {
         let name_end = raw[1..]
             .find(|c: char| c.is_whitespace() || c == '/' || c == '>')
