@@ -23,6 +23,7 @@
 
 pub mod document;
 pub mod engine;
+pub mod generate;
 pub mod pipeline;
 pub mod report;
 pub mod standard;
