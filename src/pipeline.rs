@@ -40,6 +40,8 @@ pub struct Options {
     pub waivers: Vec<crate::standard::policy::Waiver>,
     /// The day waiver expiry is judged against.
     pub today: crate::standard::registry::Date,
+    /// What engines compile to (the Schematron phase).
+    pub compile: engine::CompileOptions,
 }
 
 impl Default for Options {
@@ -53,6 +55,7 @@ impl Default for Options {
             zero_durations: false,
             waivers: Vec::new(),
             today: (1970, 1, 1),
+            compile: engine::CompileOptions::default(),
         }
     }
 }
@@ -105,7 +108,8 @@ impl Validator {
                 .filter(|p| p.spec.key() == key))
     }
 
-    /// The compiled standard (compiled on first use).
+    /// The prepared standard (prepared on first use; its engines compile when a profile first
+    /// needs them).
     pub fn compiled(&self, package: &Arc<Package>) -> Result<&Arc<CompiledStandard>, EngineError> {
         let key = package.spec.key();
         let cell = self
@@ -115,7 +119,7 @@ impl Validator {
                 standard: key.clone(),
                 message: "standard not part of this run".into(),
             })?;
-        cell.get_or_init(|| engine::compile(package).map(Arc::new))
+        cell.get_or_init(|| CompiledStandard::prepare(package, &self.options.compile).map(Arc::new))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -478,20 +482,25 @@ impl<'v> Session<'v> {
         };
         let mut engine_kinds = Vec::new();
         let mut kinds = vec![EngineKind::Input; raw.len()];
-        let workers = match self.workers_for(&compiled) {
-            Ok(w) => w,
+        let configuration_error = |e: EngineError| EvalError {
+            kind: ErrorKind::Configuration,
+            message: e.to_string(),
+        };
+        let engines = match compiled.engines_for(&profile) {
+            Ok(e) => e,
             Err(e) => {
-                result.error = Some(EvalError {
-                    kind: ErrorKind::Configuration,
-                    message: e.to_string(),
-                });
+                result.error = Some(configuration_error(e));
                 return;
             }
         };
-        for (i, engine) in compiled.engines_for(&profile) {
+        for (i, engine) in engines {
             engine_kinds.push(engine.kind());
-            let Some(worker) = workers.get_mut(i).and_then(|w| w.as_mut()) else {
-                continue;
+            let worker = match self.worker(&compiled, i) {
+                Ok(w) => w,
+                Err(e) => {
+                    result.error = Some(configuration_error(e));
+                    return;
+                }
             };
             let before = raw.len();
             let outcome = worker.check(&input, &mut raw);
@@ -505,7 +514,8 @@ impl<'v> Session<'v> {
                 });
             }
         }
-        for r in compiled.rules.values() {
+        let rules = compiled.rules_of(&profile);
+        for r in rules.values() {
             if r.engine.iter().any(|k| engine_kinds.contains(k))
                 && engine::protocol::runs(r, &input)
             {
@@ -516,31 +526,38 @@ impl<'v> Session<'v> {
         let mut findings: Vec<Finding> = raw
             .into_iter()
             .zip(kinds)
-            .map(|(f, k)| enrich(f, k, &compiled.rules))
+            .map(|(f, k)| enrich(f, k, &rules))
             .collect();
         apply_policy(&mut findings, &package.spec, &profile, &doc.name, opts);
         result.findings.extend(findings);
     }
 
-    fn workers_for(
+    /// This thread's worker for engine `i` of a standard (created on first use). The engine
+    /// must be compiled.
+    fn worker(
         &mut self,
         compiled: &Arc<CompiledStandard>,
-    ) -> Result<&mut Vec<Option<Box<dyn Worker + 'v>>>, EngineError> {
+        i: usize,
+    ) -> Result<&mut Box<dyn Worker + 'v>, EngineError> {
         let key = compiled.package.spec.key();
-        if !self.workers.contains_key(&key) {
-            // Borrow the engines from the validator's cache, which outlives the session.
-            let stored = self.validator.compiled(&compiled.package)?;
-            let mut ws = Vec::with_capacity(stored.engine_count());
-            for e in stored.engines() {
-                ws.push(Some(e.worker()?));
-            }
-            self.workers.insert(key.clone(), ws);
+        // Borrow the engines from the validator's cache, which outlives the session.
+        let stored = self.validator.compiled(&compiled.package)?;
+        let workers = self
+            .workers
+            .entry(key)
+            .or_insert_with(|| (0..stored.engine_count()).map(|_| None).collect());
+        let slot = workers.get_mut(i).ok_or_else(|| EngineError::Evaluate {
+            message: format!("no engine {i}"),
+        })?;
+        if slot.is_none() {
+            let engine = stored.engine(i).ok_or_else(|| EngineError::Evaluate {
+                message: format!("engine {i} is not compiled"),
+            })?;
+            *slot = Some(engine.worker()?);
         }
-        self.workers
-            .get_mut(&key)
-            .ok_or_else(|| EngineError::Evaluate {
-                message: "worker cache".into(),
-            })
+        slot.as_mut().ok_or_else(|| EngineError::Evaluate {
+            message: "worker cache".into(),
+        })
     }
 
     fn choose(&self, probe: &dyn Probe) -> Result<(Arc<Package>, String), EvalError> {
@@ -601,10 +618,8 @@ impl<'v> Session<'v> {
     }
 
     fn reject(&self, result: &mut DocumentResult, raw: Vec<RawFinding>) {
-        let builtin: BTreeMap<String, RuleSpec> = crate::standard::builtin::rules()
-            .into_iter()
-            .map(|r| (r.id.clone(), r))
-            .collect();
+        let specs = crate::standard::builtin::rules();
+        let builtin: BTreeMap<&str, &RuleSpec> = specs.iter().map(|r| (r.id.as_str(), r)).collect();
         for f in &raw {
             result.rules_checked.push(f.rule.clone());
         }
@@ -623,8 +638,8 @@ impl<'v> Session<'v> {
 }
 
 /// Adds level, severity and clause from the catalogue.
-fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>) -> Finding {
-    match rules.get(&f.rule) {
+fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<&str, &RuleSpec>) -> Finding {
+    match rules.get(f.rule.as_str()) {
         Some(r) => Finding {
             level: r.level,
             severity: f.severity.unwrap_or(r.severity),
@@ -636,6 +651,7 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>)
             artefact: f.artefact,
             standard_severity: None,
             waiver: None,
+            schematron: f.schematron,
         },
         None => Finding {
             level: crate::standard::Level::Must,
@@ -648,6 +664,7 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<String, RuleSpec>)
             artefact: f.artefact,
             standard_severity: None,
             waiver: None,
+            schematron: f.schematron,
         },
     }
 }
@@ -685,7 +702,7 @@ pub fn build_report(
         used.dedup();
         let rules = used
             .iter()
-            .filter_map(|id| c.rules.get(*id))
+            .filter_map(|id| c.rule(id))
             .map(|r| RuleInfo {
                 id: r.id.clone(),
                 level: r.level,
@@ -758,6 +775,7 @@ fn apply_policy(
                     artefact: None,
                     standard_severity: None,
                     waiver: None,
+                    schematron: None,
                 });
             } else {
                 f.waiver = Some(w.clone());

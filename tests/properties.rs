@@ -116,7 +116,7 @@ proptest! {
                 Format::Json | Format::Sarif | Format::Gitlab | Format::EarlJsonld => {
                     prop_assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok(), "{f:?}: {text}");
                 }
-                Format::Junit => {
+                Format::Junit | Format::Svrl => {
                     prop_assert!(roxmltree::Document::parse(&text).is_ok(), "{text}");
                 }
                 _ => {}

@@ -3,7 +3,8 @@
 
 use konform::document::Limits;
 use konform::document::xml::{XmlDoc, parse};
-use konform::engine::schematron::{Options, Resolver, SchematronEngine, SchematronRun, svrl};
+use konform::engine::schematron::{Options, Resolver, SchematronEngine, SchematronRun};
+use konform::report::model::CheckKind;
 use konform::standard::Severity;
 
 struct Files(Vec<(&'static str, &'static str)>);
@@ -21,6 +22,7 @@ impl Resolver for Files {
 fn engine_with(sch: &str, files: Files, phase: Option<&str>) -> SchematronEngine {
     let options = Options {
         phase: phase.map(str::to_string),
+        phase_optional: false,
     };
     SchematronEngine::from_text(
         sch,
@@ -197,26 +199,38 @@ fn includes_abstract_patterns_and_phases() {
 }
 
 #[test]
-fn svrl_lists_patterns_rules_and_failures() {
+fn findings_carry_the_check_behind_them_for_svrl() {
     let e = engine(&format!(
-        r#"{HEAD}<pattern id="p"><rule context="a:i"><assert id="A" test="@ok" diagnostics="d">no ok</assert></rule></pattern>
+        r#"{HEAD}<pattern id="p"><rule context="a:i"><assert id="A" test="@ok" diagnostics="d" flag="fatal">no ok</assert>
+        <report id="B" test="true()" role="info">seen</report></rule></pattern>
         <diagnostics><diagnostic id="d">value <value-of select="name()"/></diagnostic></diagnostics></schema>"#
     ));
     let r = run(&e, r#"<a:r xmlns:a="urn:a"><a:i/></a:r>"#);
-    let out = svrl::svrl(&e, &r, "doc.xml");
-    assert!(out.contains(r#"<svrl:active-pattern id="p""#), "{out}");
-    assert!(out.contains(r#"<svrl:fired-rule context="a:i""#), "{out}");
-    assert!(
-        out.contains(r#"<svrl:failed-assert id="A" test="@ok" location="/a:r[1]/a:i[1]">"#),
-        "{out}"
+    let checks: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| {
+            f.schematron
+                .clone()
+                .expect("a Schematron finding has its check")
+        })
+        .collect();
+    assert_eq!(checks.len(), 2);
+    assert_eq!(checks[0].kind, CheckKind::Assert);
+    assert_eq!(checks[0].test, "@ok");
+    assert_eq!(checks[0].context, "a:i");
+    assert_eq!(checks[0].pattern.as_deref(), Some("p"));
+    assert_eq!(checks[0].flag.as_deref(), Some("fatal"));
+    assert_eq!(
+        checks[0].diagnostics,
+        vec![("d".to_string(), "value a:i".to_string())]
     );
-    assert!(
-        out.contains(
-            "<svrl:diagnostic-reference diagnostic=\"d\">value a:i</svrl:diagnostic-reference>"
-        ),
-        "{out}"
+    assert_eq!(checks[1].kind, CheckKind::Report);
+    assert_eq!(checks[1].role.as_deref(), Some("info"));
+    assert_eq!(
+        r.findings[0].location.path.as_deref(),
+        Some("/a:r[1]/a:i[1]")
     );
-    assert!(roxmltree::Document::parse(&out).is_ok());
 }
 
 #[test]

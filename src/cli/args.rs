@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate messages (files, directories, globs or `-` for stdin) against a standard.
-    Validate(ValidateArgs),
+    Validate(Box<ValidateArgs>),
     /// List installed standards or show one's rule catalogue.
     Standards {
         /// list or show.
@@ -176,6 +176,10 @@ pub struct ValidateArgs {
     /// Rule variant (e.g. `runtime`; default: the standard's first, usually `strict`).
     #[arg(long)]
     pub variant: Option<String>,
+    /// Schematron phase to run (`#ALL`, `#DEFAULT` or a phase id), in every Schematron file of
+    /// the standard that defines it (the others run their default phase).
+    #[arg(long, value_name = "PHASE")]
+    pub phase: Option<String>,
     /// Select the standard versions in force on this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub at: Option<String>,

@@ -25,7 +25,7 @@ pub fn run() -> ExitStatus {
         }
     };
     let outcome = match cli.command {
-        Command::Validate(a) => commands::validate::run(a),
+        Command::Validate(a) => commands::validate::run(*a),
         Command::Standards {
             action: StandardsAction::List { common },
         } => commands::standards::list(&common),

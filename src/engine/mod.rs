@@ -17,7 +17,7 @@ use crate::report::model::Location;
 use crate::standard::manifest::{ArtefactKind, RuleSpec};
 use crate::standard::{EngineKind, Package, Severity};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The parsed message an engine checks.
 #[derive(Clone, Copy)]
@@ -69,6 +69,8 @@ pub struct RawFinding {
     pub severity: Option<Severity>,
     /// Artefact the finding comes from.
     pub artefact: Option<String>,
+    /// The Schematron check behind the finding (Schematron engine only).
+    pub schematron: Option<crate::report::model::SchematronCheck>,
 }
 
 impl RawFinding {
@@ -84,6 +86,7 @@ impl RawFinding {
             location,
             severity: None,
             artefact: None,
+            schematron: None,
         }
     }
 }
@@ -143,16 +146,46 @@ pub trait Worker {
     ) -> Result<(), EngineError>;
 }
 
-/// A package compiled for validation: engines per profile and the full rule catalogue.
+/// A package prepared for validation: engines per profile and the rule catalogue.
+///
+/// Engines compile lazily, per profile, on first use, and the engines of one profile in
+/// parallel: a run over UBL invoices never compiles the CII rules. The catalogue grows with
+/// them (rules a Schematron file declares are known once it is compiled); [`compile`] compiles
+/// everything up front for callers that need the whole catalogue.
 pub struct CompiledStandard {
     /// The package.
     pub package: Arc<Package>,
     /// Engines, in evaluation order (schema engines first, then protocol).
-    engines: Vec<Arc<dyn Engine>>,
+    slots: Vec<Slot>,
     /// For each profile, the indexes of its engines.
     by_profile: BTreeMap<String, Vec<usize>>,
-    /// Every rule: manifest rules plus those discovered in artefacts.
-    pub rules: BTreeMap<String, RuleSpec>,
+    /// konform's built-in rules (input problems, waivers).
+    builtin: BTreeMap<String, RuleSpec>,
+    options: CompileOptions,
+}
+
+/// Choices that change what engines compile to.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// Schematron phase (`#ALL`, `#DEFAULT` or a phase id) for every Schematron file of the
+    /// standard that defines it; the others run their default phase. A phase id that no
+    /// Schematron file of a profile defines is a configuration error.
+    pub phase: Option<String>,
+}
+
+/// One engine, compiled on first use.
+struct Slot {
+    /// The artefact it runs; `None` for the protocol engine.
+    artefact: Option<String>,
+    compiled: OnceLock<Result<Compiled, EngineError>>,
+}
+
+struct Compiled {
+    engine: Arc<dyn Engine>,
+    /// The Schematron phase it runs, if any.
+    phase: Option<String>,
+    /// Rules the engine found in its artefact, by id.
+    discovered: BTreeMap<String, RuleSpec>,
 }
 
 const _: () = {
@@ -160,106 +193,289 @@ const _: () = {
     assert_send_sync::<CompiledStandard>();
 };
 
+/// An engine with its index in the compiled standard.
+pub type IndexedEngine<'a> = (usize, &'a Arc<dyn Engine>);
+
 impl CompiledStandard {
-    /// Engines that run for a profile.
-    pub fn engines_for(&self, profile: &str) -> impl Iterator<Item = (usize, &Arc<dyn Engine>)> {
-        self.by_profile
-            .get(profile)
-            .into_iter()
-            .flatten()
-            .map(|&i| (i, &self.engines[i]))
-    }
-
-    /// Number of engines (for per-worker state vectors).
-    pub fn engine_count(&self) -> usize {
-        self.engines.len()
-    }
-
-    /// All engines.
-    pub fn engines(&self) -> &[Arc<dyn Engine>] {
-        &self.engines
-    }
-}
-
-/// Compiles every artefact of a package once.
-pub fn compile(package: &Arc<Package>) -> Result<CompiledStandard, EngineError> {
-    let spec = &package.spec;
-    if !package.missing.is_empty() {
-        return Err(EngineError::Catalogue {
-            standard: spec.key(),
-            message: format!(
-                "artefacts not in the artefact store: {}; run `konform standards fetch {} --from DIR` (an offline mirror) or add --allow-net",
-                package.missing.join(", "),
-                spec.key()
-            ),
-        });
-    }
-    let mut engines: Vec<Arc<dyn Engine>> = Vec::new();
-    let mut by_artefact: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_profile: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for profile in &spec.profiles {
-        let mut idx = Vec::new();
-        for name in &profile.artefacts {
-            if let Some(&i) = by_artefact.get(name) {
-                idx.push(i);
-                continue;
-            }
-            let Some((artefact, _)) = package.artefact(name) else {
-                return Err(EngineError::Catalogue {
-                    standard: spec.key(),
-                    message: format!("unknown artefact {name}"),
-                });
-            };
-            let engine: Arc<dyn Engine> = match artefact.kind {
-                ArtefactKind::Xsd => Arc::new(xsd::XsdEngine::compile(package, name)?),
-                ArtefactKind::Jsonschema => {
-                    Arc::new(jsonschema::JsonSchemaEngine::compile(package, name)?)
+    /// Checks the package and plans its engines; compiles nothing yet.
+    pub fn prepare(
+        package: &Arc<Package>,
+        options: &CompileOptions,
+    ) -> Result<CompiledStandard, EngineError> {
+        let spec = &package.spec;
+        if !package.missing.is_empty() {
+            return Err(EngineError::Catalogue {
+                standard: spec.key(),
+                message: format!(
+                    "artefacts not in the artefact store: {}; run `konform standards fetch {} --from DIR` (an offline mirror) or add --allow-net",
+                    package.missing.join(", "),
+                    spec.key()
+                ),
+            });
+        }
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut by_profile: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for profile in &spec.profiles {
+            let mut idx = Vec::new();
+            for name in &profile.artefacts {
+                if let Some(i) = slots
+                    .iter()
+                    .position(|s| s.artefact.as_deref() == Some(name))
+                {
+                    idx.push(i);
+                    continue;
                 }
-                ArtefactKind::Schematron => {
-                    Arc::new(schematron::SchematronEngine::compile(package, name)?)
-                }
-                other => {
+                let Some((artefact, _)) = package.artefact(name) else {
+                    return Err(EngineError::Catalogue {
+                        standard: spec.key(),
+                        message: format!("unknown artefact {name}"),
+                    });
+                };
+                if !matches!(
+                    artefact.kind,
+                    ArtefactKind::Xsd | ArtefactKind::Jsonschema | ArtefactKind::Schematron
+                ) {
                     return Err(EngineError::Compile {
                         standard: spec.key(),
                         artefact: artefact.file.clone(),
-                        message: format!("no engine runs {other:?} artefacts yet"),
+                        message: format!("no engine runs {:?} artefacts yet", artefact.kind),
                     });
                 }
-            };
-            engines.push(engine);
-            by_artefact.insert(name.clone(), engines.len() - 1);
-            idx.push(engines.len() - 1);
+                slots.push(Slot {
+                    artefact: Some(name.clone()),
+                    compiled: OnceLock::new(),
+                });
+                idx.push(slots.len() - 1);
+            }
+            by_profile.insert(profile.name.clone(), idx);
         }
-        by_profile.insert(profile.name.clone(), idx);
+        if spec
+            .rules
+            .iter()
+            .any(|r| r.engine.contains(&EngineKind::Protocol))
+        {
+            slots.push(Slot {
+                artefact: None,
+                compiled: OnceLock::new(),
+            });
+            let i = slots.len() - 1;
+            for idx in by_profile.values_mut() {
+                idx.push(i);
+            }
+        }
+        let builtin = crate::standard::builtin::rules()
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        Ok(CompiledStandard {
+            package: package.clone(),
+            slots,
+            by_profile,
+            builtin,
+            options: options.clone(),
+        })
     }
-    if spec
-        .rules
-        .iter()
-        .any(|r| r.engine.contains(&EngineKind::Protocol))
-    {
-        engines.push(Arc::new(protocol::ProtocolEngine::compile(package)?));
-        let i = engines.len() - 1;
-        for idx in by_profile.values_mut() {
-            idx.push(i);
+
+    /// Engines that run for a profile, compiled now if they were not yet (in parallel).
+    pub fn engines_for(&self, profile: &str) -> Result<Vec<IndexedEngine<'_>>, EngineError> {
+        let idx = self
+            .by_profile
+            .get(profile)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        self.compile_slots(idx)?;
+        self.check_phase(profile, idx)?;
+        Ok(idx
+            .iter()
+            .filter_map(|&i| self.engine(i).map(|e| (i, e)))
+            .collect())
+    }
+
+    /// Compiles every engine of every profile.
+    pub fn compile_all(&self) -> Result<(), EngineError> {
+        let all: Vec<usize> = (0..self.slots.len()).collect();
+        self.compile_slots(&all)
+    }
+
+    /// The engine in a slot, if it is compiled.
+    pub fn engine(&self, i: usize) -> Option<&Arc<dyn Engine>> {
+        match self.slots.get(i)?.compiled.get()? {
+            Ok(c) => Some(&c.engine),
+            Err(_) => None,
         }
     }
-    let mut rules: BTreeMap<String, RuleSpec> = spec
-        .rules
-        .iter()
-        .map(|r| (r.id.clone(), r.clone()))
-        .collect();
-    for e in &engines {
-        for r in e.discovered_rules() {
-            rules.entry(r.id.clone()).or_insert(r);
+
+    /// Number of engine slots (for per-worker state vectors).
+    pub fn engine_count(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// A rule by id: the manifest's, then those found in compiled artefacts, then built-ins.
+    pub fn rule(&self, id: &str) -> Option<&RuleSpec> {
+        if let Some(r) = self.package.spec.rules.iter().find(|r| r.id == id) {
+            return Some(r);
         }
+        self.compiled()
+            .find_map(|c| c.discovered.get(id))
+            .or_else(|| self.builtin.get(id))
     }
-    for r in crate::standard::builtin::rules() {
-        rules.entry(r.id.clone()).or_insert(r);
+
+    /// The rules a profile's engines know, by id (compile them first with `engines_for`).
+    pub fn rules_of(&self, profile: &str) -> BTreeMap<&str, &RuleSpec> {
+        let idx = self
+            .by_profile
+            .get(profile)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        self.catalogue(
+            idx.iter()
+                .filter_map(|&i| self.slots[i].compiled.get()?.as_ref().ok()),
+        )
     }
-    Ok(CompiledStandard {
-        package: package.clone(),
-        engines,
-        by_profile,
-        rules,
-    })
+
+    /// Every rule known so far (all of them after [`CompiledStandard::compile_all`]).
+    pub fn rules(&self) -> BTreeMap<&str, &RuleSpec> {
+        self.catalogue(self.compiled())
+    }
+
+    /// The manifest's rules, then those of `engines`, then built-ins; the first of an id wins.
+    fn catalogue<'a>(
+        &'a self,
+        engines: impl Iterator<Item = &'a Compiled>,
+    ) -> BTreeMap<&'a str, &'a RuleSpec> {
+        let mut rules: BTreeMap<&str, &RuleSpec> = BTreeMap::new();
+        let discovered = engines.flat_map(|c| c.discovered.values());
+        for r in self
+            .package
+            .spec
+            .rules
+            .iter()
+            .chain(discovered)
+            .chain(self.builtin.values())
+        {
+            rules.entry(r.id.as_str()).or_insert(r);
+        }
+        rules
+    }
+
+    fn compiled(&self) -> impl Iterator<Item = &Compiled> {
+        self.slots
+            .iter()
+            .filter_map(|s| s.compiled.get().and_then(|r| r.as_ref().ok()))
+    }
+
+    /// Compiles the given slots, those not yet compiled in parallel threads.
+    fn compile_slots(&self, idx: &[usize]) -> Result<(), EngineError> {
+        let pending: Vec<&Slot> = idx
+            .iter()
+            .map(|&i| &self.slots[i])
+            .filter(|s| s.compiled.get().is_none())
+            .collect();
+        let init = |s: &Slot| {
+            s.compiled.get_or_init(|| self.compile_slot(s));
+        };
+        if let [rest @ .., last] = pending.as_slice() {
+            std::thread::scope(|scope| {
+                for s in rest {
+                    scope.spawn(|| init(s));
+                }
+                init(last);
+            });
+        }
+        for &i in idx {
+            if let Some(Err(e)) = self.slots[i].compiled.get() {
+                return Err(e.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn compile_slot(&self, slot: &Slot) -> Result<Compiled, EngineError> {
+        let package = &self.package;
+        let mut phase = None;
+        let engine: Arc<dyn Engine> = match &slot.artefact {
+            None => Arc::new(protocol::ProtocolEngine::compile(package)?),
+            Some(name) => {
+                let Some((artefact, _)) = package.artefact(name) else {
+                    return Err(EngineError::Catalogue {
+                        standard: package.spec.key(),
+                        message: format!("unknown artefact {name}"),
+                    });
+                };
+                match artefact.kind {
+                    ArtefactKind::Xsd => Arc::new(xsd::XsdEngine::compile(package, name)?),
+                    ArtefactKind::Jsonschema => {
+                        Arc::new(jsonschema::JsonSchemaEngine::compile(package, name)?)
+                    }
+                    _ => {
+                        let options = schematron::Options {
+                            phase: self.options.phase.clone(),
+                            phase_optional: true,
+                        };
+                        let e =
+                            schematron::SchematronEngine::compile_with(package, name, &options)?;
+                        phase = e.phase().map(str::to_string);
+                        Arc::new(e)
+                    }
+                }
+            }
+        };
+        let discovered = engine
+            .discovered_rules()
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        Ok(Compiled {
+            engine,
+            phase,
+            discovered,
+        })
+    }
+
+    /// A named phase must be one that some Schematron file of the profile defines.
+    fn check_phase(&self, profile: &str, idx: &[usize]) -> Result<(), EngineError> {
+        let Some(wanted) = self
+            .options
+            .phase
+            .as_deref()
+            .filter(|p| !p.starts_with('#'))
+        else {
+            return Ok(());
+        };
+        let schematron = || {
+            idx.iter()
+                .filter_map(|&i| {
+                    Some((
+                        self.slots[i].artefact.as_deref()?,
+                        self.slots[i].compiled.get()?.as_ref().ok()?,
+                    ))
+                })
+                .filter(|(_, c)| c.engine.kind() == EngineKind::Schematron)
+        };
+        if schematron().any(|(_, c)| c.phase.as_deref() == Some(wanted)) {
+            return Ok(());
+        }
+        let files: Vec<&str> = schematron().map(|(a, _)| a).collect();
+        Err(EngineError::Catalogue {
+            standard: self.package.spec.key(),
+            message: format!(
+                "phase `{wanted}` is defined by none of the Schematron files of profile {profile} ({})",
+                if files.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    files.join(", ")
+                }
+            ),
+        })
+    }
+}
+
+/// Prepares a package and compiles every engine of it (the whole rule catalogue).
+pub fn compile(
+    package: &Arc<Package>,
+    options: &CompileOptions,
+) -> Result<CompiledStandard, EngineError> {
+    let compiled = CompiledStandard::prepare(package, options)?;
+    compiled.compile_all()?;
+    Ok(compiled)
 }

@@ -342,6 +342,7 @@ mod tests {
             artefact: None,
             standard_severity: None,
             waiver: None,
+            schematron: None,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod sarif;
+pub mod svrl;
 pub mod write;
 
 use model::Report;
@@ -43,6 +44,8 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page.
     Html,
+    /// SVRL, the Schematron report language (Schematron findings only).
+    Svrl,
 }
 
 impl Format {
@@ -63,6 +66,7 @@ impl Format {
             Format::EarlJsonld => earl::write_jsonld(report, cfg, w),
             Format::Markdown => markdown::write(report, cfg, w),
             Format::Html => html::write(report, cfg, w),
+            Format::Svrl => svrl::write(report, cfg, w),
         }
     }
 
@@ -78,6 +82,7 @@ impl Format {
             Format::EarlJsonld => "earl-jsonld",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Svrl => "svrl",
         }
     }
 
@@ -87,7 +92,7 @@ impl Format {
     }
 
     /// Every format, in documentation order.
-    pub const ALL: [Format; 9] = [
+    pub const ALL: [Format; 10] = [
         Format::Human,
         Format::Json,
         Format::Junit,
@@ -97,6 +102,7 @@ impl Format {
         Format::EarlJsonld,
         Format::Markdown,
         Format::Html,
+        Format::Svrl,
     ];
 }
 

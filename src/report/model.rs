@@ -50,6 +50,45 @@ pub struct Finding {
     /// The waiver that accepts this finding; a waived finding fails nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<crate::standard::policy::Waiver>,
+    /// For Schematron findings: the assert or report behind it (what SVRL reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schematron: Option<SchematronCheck>,
+}
+
+/// The Schematron assert or report a finding comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchematronCheck {
+    /// `assert` (fired because its test was false) or `report` (fired because it was true).
+    pub kind: CheckKind,
+    /// The test, as written in the schema.
+    pub test: String,
+    /// The context of the rule that fired.
+    pub context: String,
+    /// Id of the pattern, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// `@flag` of the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flag: Option<String>,
+    /// `@role` of the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// `@see` of the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub see: Option<String>,
+    /// Diagnostics: `(diagnostic id, text)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<(String, String)>,
+}
+
+/// Which kind of Schematron check fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckKind {
+    /// An `assert` whose test was false.
+    Assert,
+    /// A `report` whose test was true.
+    Report,
 }
 
 /// The standard's acceptance policy applied to a document, separate from its verdict.

@@ -298,6 +298,7 @@ mod tests {
                         artefact: None,
                         standard_severity: None,
                         waiver: None,
+                        schematron: None,
                     }],
                     duration_ms: 0.0,
                 };

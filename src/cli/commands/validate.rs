@@ -261,6 +261,9 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         zero_durations: std::env::var_os("SOURCE_DATE_EPOCH").is_some(),
         waivers: project_waivers(a.config.as_deref())?,
         today: report_date(),
+        compile: crate::engine::CompileOptions {
+            phase: a.phase.clone(),
+        },
     };
     let validator = Validator::new(registry, options);
     let explicit_request = match &a.request {

@@ -117,9 +117,16 @@ struct Builder<'s> {
     schema: &'s Schema,
 }
 
-/// Compiles a schema for a phase (`None`: the default phase, else `#ALL`).
-pub(crate) fn compile(schema: &Schema, phase: Option<&str>) -> Result<Compiled, String> {
+/// Compiles a schema for a phase (`None`: the default phase, else `#ALL`). With `optional`, a
+/// phase the schema does not define selects the default phase.
+pub(crate) fn compile(
+    schema: &Schema,
+    phase: Option<&str>,
+    optional: bool,
+) -> Result<Compiled, String> {
+    let defined = |id: &str| id.starts_with('#') || schema.phases.iter().any(|p| p.id == id);
     let phase = phase
+        .filter(|id| !optional || defined(id))
         .map(str::to_string)
         .or_else(|| schema.default_phase.clone());
     let active: Option<&model::Phase> = match phase.as_deref() {
@@ -277,7 +284,6 @@ impl Builder<'_> {
                         let p = xpath::finish(
                             ast::XPath(pred),
                             vars.clone(),
-                            &self.namespaces,
                             &in_scope,
                             &self.functions,
                         )

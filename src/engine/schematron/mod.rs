@@ -4,8 +4,8 @@
 //! Pipeline: [`model`] reads the `.sch` (includes, abstract patterns, abstract rules,
 //! `xsl:function`s via [`xslt`]); [`compile`] selects the phase's patterns and prepares every
 //! expression ([`xpath`], which also rewrites around xee's known defects) and every rule
-//! context ([`matcher`]); [`eval`] walks a document once per pattern. [`svrl`] renders results
-//! as SVRL.
+//! context ([`matcher`]); [`eval`] walks a document once per pattern. Each finding carries the
+//! assert or report behind it, from which `report::svrl` renders SVRL.
 //!
 //! Compile once, validate many: [`SchematronEngine`] holds only plain data and is
 //! `Send + Sync`. xee's compiled programs are not `Send`, so each thread compiles the prepared
@@ -20,15 +20,15 @@
 mod cache;
 mod compile;
 mod eval;
+mod flatten;
 mod matcher;
 mod model;
-pub mod svrl;
 mod xpath;
 mod xslt;
 
 use super::{Body, CheckInput, Engine, EngineError, RawFinding, Worker};
 use crate::document::xml::XmlDoc;
-use crate::report::model::Location;
+use crate::report::model::{CheckKind, Location, SchematronCheck};
 use crate::standard::manifest::{Level, RuleInput, RuleSpec};
 use crate::standard::{EngineKind, Package, Severity};
 use std::collections::BTreeSet;
@@ -43,6 +43,9 @@ pub struct Options {
     /// Phase to run (`#ALL`, `#DEFAULT` or a phase id); `None`: the schema's default phase,
     /// else all patterns.
     pub phase: Option<String>,
+    /// A schema that does not define `phase` runs its default phase instead of failing (for a
+    /// phase named once for several Schematron files of a standard).
+    pub phase_optional: bool,
 }
 
 /// A compiled Schematron schema.
@@ -238,7 +241,8 @@ impl SchematronEngine {
                 )));
             }
         }
-        let compiled = compile::compile(&schema, options.phase.as_deref()).map_err(err)?;
+        let compiled = compile::compile(&schema, options.phase.as_deref(), options.phase_optional)
+            .map_err(err)?;
         let compiled = Arc::new(compiled);
         let id = cache::next_id();
         // Checks that every expression compiles, and keeps the programs for this thread.
@@ -322,12 +326,29 @@ impl SchematronEngine {
                     message.push_str(d);
                 }
             }
+            let detail = match &r.outcome {
+                eval::Outcome::Fired { .. } => Some(SchematronCheck {
+                    kind: match check.kind {
+                        model::CheckKind::Assert => CheckKind::Assert,
+                        model::CheckKind::Report => CheckKind::Report,
+                    },
+                    test: c.exprs[check.test].source.clone(),
+                    context: c.patterns[r.pattern].rules[r.rule].context.clone(),
+                    pattern: c.patterns[r.pattern].id.clone(),
+                    flag: check.flag.clone(),
+                    role: check.role.clone(),
+                    see: check.see.clone(),
+                    diagnostics: diagnostics.clone(),
+                }),
+                eval::Outcome::Error(_) => None,
+            };
             run.findings.push(RawFinding {
                 rule: check.id.clone(),
                 message,
                 location: loc.clone(),
                 severity,
                 artefact: Some(self.artefact.clone()),
+                schematron: detail,
             });
             run.records.push(CheckRecord {
                 kind,

@@ -177,9 +177,7 @@ impl Functions {
                 .filter(|n| globals.contains(n) && !f.params.iter().any(|(p, _)| p == n))
                 .collect();
             let vars: Vec<Name> = reads.iter().map(|n| var_name(n, &ns)).collect();
-            let sc = static_context(&ns, &vars);
-            let mut xpath = sc
-                .parse_xpath(&src)
+            let mut xpath = super::flatten::parse_xpath(&src, &ns, &vars)
                 .map_err(|e| format!("function {}: {}", f.key(), parse_error(&e)))?;
             let [single] = xpath.0.value.0.as_mut_slice() else {
                 return Err(format!("function {}: not one expression", f.key()));
@@ -232,7 +230,7 @@ pub(crate) struct Prepared {
     pub vars: Vec<String>,
 }
 
-/// Parses, rewrites and compile-checks an expression. `in_scope` answers whether a variable
+/// Parses and rewrites an expression (compiled later, by `cache::programs`). `in_scope` answers whether a variable
 /// name is bound where the expression sits.
 pub(crate) fn prepare(
     text: &str,
@@ -241,7 +239,7 @@ pub(crate) fn prepare(
     functions: &Functions,
 ) -> Result<Prepared, String> {
     let (xpath, vars) = parse(text, namespaces, in_scope)?;
-    finish(xpath, vars, namespaces, in_scope, functions)
+    finish(xpath, vars, in_scope, functions)
 }
 
 /// Parses an expression with the variables it may read declared.
@@ -255,16 +253,15 @@ pub(crate) fn parse(
         .filter(|n| in_scope(n))
         .collect();
     let names: Vec<Name> = vars.iter().map(|n| var_name(n, namespaces)).collect();
-    let sc = static_context(namespaces, &names);
-    let xpath = sc.parse_xpath(text).map_err(|e| parse_error(&e))?;
+    let xpath =
+        super::flatten::parse_xpath(text, namespaces, &names).map_err(|e| parse_error(&e))?;
     Ok((xpath, vars))
 }
 
-/// Rewrites a parsed expression, binds the user functions it calls and checks it compiles.
+/// Rewrites a parsed expression and binds the user functions it calls.
 pub(crate) fn finish(
     mut xpath: ast::XPath,
     mut vars: Vec<String>,
-    namespaces: &[(String, String)],
     in_scope: &dyn Fn(&str) -> bool,
     functions: &Functions,
 ) -> Result<Prepared, String> {
@@ -311,9 +308,8 @@ pub(crate) fn finish(
         });
         xpath.0 = ast::Expr(vec![wrapped.with_empty_span()]).with_empty_span();
     }
-    let names: Vec<Name> = vars.iter().map(|n| var_name(n, namespaces)).collect();
-    let sc = static_context(namespaces, &names);
-    xee_xpath_compiler::compile(sc, xpath.clone()).map_err(|e| format!("{}", e.error))?;
+    // Not compiled here: `cache::programs` compiles every prepared expression when the engine
+    // is built, so a compile error still surfaces as a configuration error at load time.
     Ok(Prepared { ast: xpath, vars })
 }
 
