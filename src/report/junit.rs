@@ -362,6 +362,7 @@ mod tests {
             },
             standards: vec![],
             summary: Summary::of(&results),
+            endpoint: None,
             results,
         }
     }

@@ -321,6 +321,7 @@ mod tests {
             },
             standards: vec![],
             summary: Summary::of(&results),
+            endpoint: None,
             results,
         }
     }

@@ -1,6 +1,6 @@
 //! Protocol rules of `xroad-soap` (X-Road Message Protocol v4.0), one file per rule.
 
-mod common;
+pub(super) mod common;
 
 mod body_has_one_wrapper;
 mod body_not_rpc_encoded;

@@ -1,0 +1,96 @@
+//! X-Road REST on an endpoint: the synthetic operation every X-Road run tests (the service URL
+//! with the X-Road request headers as generated parameters), and the protocol check of each
+//! response with the package's own rules (`xroad-rest` through the validation pipeline, on the
+//! response as an HTTP capture), so `konform validate` and `konform endpoint` agree.
+
+use super::checks::{CaseKind, Violation};
+use super::client::Response;
+use super::openapi::{Operation, Param, ParamIn};
+use crate::document::Document;
+use crate::pipeline::Session;
+use serde_json::json;
+
+/// Name of the synthetic operation.
+pub const OPERATION: &str = "x-road request";
+
+/// The X-Road request headers as parameters of a `GET` on the service URL itself.
+pub fn operation(client: &str) -> Operation {
+    let ident = "^[A-Za-z0-9'()+,\\-.=?]{1,12}$";
+    let param = |name: &str, required: bool, schema| Param {
+        name: name.into(),
+        location: ParamIn::Header,
+        required,
+        schema,
+    };
+    Operation {
+        method: "GET".into(),
+        path: String::new(),
+        id: OPERATION.into(),
+        params: vec![
+            param(
+                "X-Road-Client",
+                true,
+                json!({"type": "string", "enum": [client]}),
+            ),
+            param(
+                "X-Road-Id",
+                false,
+                json!({"type": "string", "format": "uuid"}),
+            ),
+            param(
+                "X-Road-UserId",
+                false,
+                json!({"type": "string", "pattern": "^[A-Z]{2}[0-9]{5,11}$"}),
+            ),
+            param(
+                "X-Road-Issue",
+                false,
+                json!({"type": "string", "pattern": ident}),
+            ),
+        ],
+        body: None,
+        responses: Vec::new(),
+    }
+}
+
+/// Runs the package's rules on a response. A negative case of the synthetic operation (a
+/// missing or wrong `X-Road-Client`) must be refused by the Security Server itself: with
+/// `X-Road-Error` (XRD-REST-030).
+pub fn check(
+    session: &mut Session<'_>,
+    resp: &Response,
+    synthetic_negative: bool,
+) -> Vec<Violation> {
+    let doc = Document::from_bytes("response.http", resp.capture());
+    let result = session.validate(&doc, None);
+    let mut out: Vec<Violation> = result
+        .findings
+        .iter()
+        .filter(|f| f.severity >= crate::standard::Severity::Warning)
+        .map(|f| Violation {
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+        })
+        .collect();
+    if let Some(e) = result.error {
+        out.push(Violation {
+            rule: super::checks::TRANSPORT.into(),
+            message: format!("the response could not be checked: {}", e.message),
+        });
+    }
+    if synthetic_negative && resp.header("X-Road-Error").is_none() {
+        out.push(Violation {
+            rule: "XRD-REST-030".into(),
+            message: format!(
+                "a request with a missing or malformed X-Road-Client was answered {} without X-Road-Error (a Security Server refuses it itself)",
+                resp.status
+            ),
+        });
+    }
+    out
+}
+
+/// Whether a case is a negative one of the synthetic operation.
+pub fn synthetic_negative(op_id: &str, kind: CaseKind) -> bool {
+    op_id == OPERATION && kind == CaseKind::Negative
+}
