@@ -95,6 +95,9 @@ pub fn confirm(
 ) -> Result<Option<String>, Unfit> {
     let mut why = None;
     for (i, (slot, value)) in op.slots.iter().zip(values).enumerate() {
+        // An empty array in the query sends nothing: the parameter is then absent.
+        let absent = matches!((value, slot.location), (Some(Value::Array(a)), Some(ParamIn::Query)) if a.is_empty());
+        let value = if absent { &None } else { value };
         let seen = match (value, slot.location) {
             (None, _) if slot.required => {
                 if target == Some(i) {
@@ -133,6 +136,10 @@ pub fn confirm(
             (false, None) => {}
             _ => return Err(Unfit::WrongValidity),
         }
+    }
+    if target.is_some() && why.is_none() {
+        // The value meant to be invalid is absent or turned out valid.
+        return Err(Unfit::WrongValidity);
     }
     Ok(why)
 }

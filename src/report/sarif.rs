@@ -216,6 +216,7 @@ fn log(report: &Report, cfg: &WriteCfg, keep: usize) -> (Value, usize) {
                 "verdict": report.summary.verdict.as_str(),
                 "standards": standards,
                 "documents": report.summary.documents,
+                "endpoint": report.endpoint,
             },
         }],
     });
