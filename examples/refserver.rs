@@ -27,6 +27,8 @@ fn main() {
         ("undocumented-status", Rest::UndocumentedStatus),
         ("missing-response-header", Rest::MissingResponseHeader),
         ("rejects-valid", Rest::RejectsValid),
+        ("lists-metaservices", Rest::ListsMetaservices),
+        ("openapi-version-2", Rest::OpenApiVersion2),
     ];
     let soap = [
         ("good", Soap::Good),

@@ -94,3 +94,66 @@ pub fn check(
 pub fn synthetic_negative(op_id: &str, kind: CaseKind) -> bool {
     op_id == OPERATION && kind == CaseKind::Negative
 }
+
+/// The REST metaservices of the provider the service URL names (`listMethods`,
+/// `allowedMethods`, `getOpenAPI?serviceCode=`), as (operation id, request).
+pub fn metaservice_requests(cfg: &super::Config) -> Vec<(String, super::client::Request)> {
+    let base = &cfg.origin.base_path;
+    let Some((provider, service)) = base.rsplit_once('/') else {
+        return Vec::new();
+    };
+    if !base.starts_with("/r1/") || base.split('/').count() < 7 || service.is_empty() {
+        return Vec::new();
+    }
+    let mut headers = cfg.headers.clone();
+    headers.push(("Accept".into(), "application/json".into()));
+    [
+        ("listMethods", String::new()),
+        ("allowedMethods", String::new()),
+        ("getOpenAPI", format!("?serviceCode={service}")),
+    ]
+    .into_iter()
+    .map(|(name, query)| {
+        let req = super::client::Request {
+            method: "GET".into(),
+            target: format!("{provider}/{name}{query}"),
+            headers: headers.clone(),
+            body: String::new(),
+        };
+        (name.to_string(), req)
+    })
+    .collect()
+}
+
+/// Calls the metaservices and checks each answer with the package (profiles `service-list`,
+/// `openapi-description`, detected from the body). `session` must come from a validator
+/// without a forced profile.
+pub fn metaservices(cfg: &super::Config, session: &mut Session<'_>) -> Vec<super::Failure> {
+    let mut out = Vec::new();
+    for (name, req) in metaservice_requests(cfg) {
+        let found: Vec<(String, String, Option<u16>)> =
+            match super::client::send(&cfg.origin, &req, &cfg.limits) {
+                Ok(resp) => check(session, &resp, false)
+                    .into_iter()
+                    .map(|v| (v.rule, v.message, Some(resp.status)))
+                    .collect(),
+                Err(e) => vec![(super::checks::TRANSPORT.into(), e.to_string(), None)],
+            };
+        out.extend(
+            found
+                .into_iter()
+                .map(|(rule, message, status)| super::Failure {
+                    rule,
+                    operation: name.clone(),
+                    message,
+                    request: req.clone(),
+                    status,
+                    kind: CaseKind::Fixed,
+                    invalid_because: None,
+                    shrink_steps: 0,
+                    occurrences: 1,
+                }),
+        );
+    }
+    out
+}

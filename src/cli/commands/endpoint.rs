@@ -110,7 +110,39 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
             ..Default::default()
         },
     );
-    let outcome = endpoint::run(&cfg, package.is_some().then_some(&validator));
+    let mut outcome = endpoint::run(&cfg, package.is_some().then_some(&validator));
+    if protocol == Protocol::XroadRest
+        && cfg.checks.contains(&CheckKind::Protocol)
+        && outcome.responses > 0
+        && outcome.stopped.is_none()
+    {
+        // The metaservices of the provider, with the profile detected from each answer.
+        let meta = Validator::new(
+            load_registry(&a.common)?,
+            Options {
+                standard: package.clone(),
+                variant: a.variant.clone(),
+                zero_durations: true,
+                ..Default::default()
+            },
+        );
+        let mut session = meta.session();
+        outcome
+            .failures
+            .extend(xroad::metaservices(&cfg, &mut session));
+        for (name, req) in xroad::metaservice_requests(&cfg) {
+            let mut op = openapi::Operation {
+                method: req.method.clone(),
+                path: format!("{}{}", cfg.origin.url(), req.target),
+                id: name,
+                params: Vec::new(),
+                body: None,
+                responses: Vec::new(),
+            };
+            op.path = op.path.replace("{", "%7B");
+            cfg.operations.push(CompiledOp::new(op));
+        }
+    }
     if let Some(why) = &outcome.stopped {
         eprintln!("note: {why}");
     }

@@ -206,16 +206,17 @@ pub fn build(
     let mut results = Vec::new();
     let mut failures = Vec::new();
     for op in &cfg.operations {
-        let mut r = DocumentResult::not_evaluated(
+        let name = if op.op.path.starts_with("http") {
+            format!("{} {}", op.op.method, op.op.path)
+        } else {
             format!(
                 "{} {}{}",
                 op.op.method,
                 cfg.url.trim_end_matches('/'),
                 op.op.path
-            ),
-            ErrorKind::Input,
-            "",
-        );
+            )
+        };
+        let mut r = DocumentResult::not_evaluated(name, ErrorKind::Input, "");
         r.document = DocumentInfo {
             name: r.document.name.clone(),
             sha256: None,

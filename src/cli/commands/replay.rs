@@ -50,7 +50,11 @@ pub fn run(a: ReplayArgs) -> miette::Result<ExitStatus> {
         registry,
         Options {
             standard: package.clone(),
-            profile: (protocol == Protocol::XroadRest).then(|| "response".to_string()),
+            // Metaservice answers have profiles of their own, detected from the body.
+            profile: (protocol == Protocol::XroadRest
+                && !["listMethods", "allowedMethods", "getOpenAPI"]
+                    .contains(&case.operation.as_str()))
+            .then(|| "response".to_string()),
             variant: case.variant.clone(),
             zero_durations: true,
             ..Default::default()

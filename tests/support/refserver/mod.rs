@@ -54,6 +54,10 @@ pub enum Rest {
     MissingResponseHeader,
     /// Rejects valid pets older than 20 (KONFORM-OAS-007).
     RejectsValid,
+    /// listMethods lists the metaservices too (XRD-META-012).
+    ListsMetaservices,
+    /// getOpenAPI returns a Swagger 2.0 version (XRD-META-015).
+    OpenApiVersion2,
 }
 
 /// Seeded defects of the SOAP provider.

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use std::net::TcpStream;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+const PROVIDER: &str = "/r1/DEV/GOV/1234/PETS";
 const PREFIX: &str = "/r1/DEV/GOV/1234/PETS/register";
 const SERVICE: &str = "DEV/GOV/1234/PETS/register";
 
@@ -43,6 +44,14 @@ fn valid_client(c: Option<&str>) -> bool {
 
 /// Handles one request.
 pub fn handle(s: &mut TcpStream, r: &View<'_>, d: Rest) {
+    if let Some(meta) = r
+        .path
+        .strip_prefix(PROVIDER)
+        .and_then(|m| m.strip_prefix('/'))
+        && ["listMethods", "allowedMethods", "getOpenAPI"].contains(&meta)
+    {
+        return metaservice(s, r, meta, d);
+    }
     let Some(rest) = r.path.strip_prefix(PREFIX) else {
         return send(
             s,
@@ -209,4 +218,43 @@ fn add_pet(body: &str, d: Rest) -> (&'static str, Value) {
         "201 Created",
         json!({"id": 1, "name": p.get("name").cloned().unwrap_or(json!("Rex"))}),
     )
+}
+
+fn service(code: &str) -> Value {
+    json!({"xroad_instance": "DEV", "member_class": "GOV", "member_code": "1234",
+           "subsystem_code": "PETS", "service_code": code, "object_type": "SERVICE",
+           "service_type": "OPENAPI", "endpoint_list": [{"method": "GET", "path": "/pets/*"},
+           {"method": "POST", "path": "/pets"}]})
+}
+
+fn metaservice(s: &mut TcpStream, r: &View<'_>, name: &str, d: Rest) {
+    if !valid_client(r.header("X-Road-Client")) {
+        return security_server_error(s, d);
+    }
+    let mut headers = xroad_headers(r.header("X-Road-Client").unwrap_or(""), d);
+    headers.push(("Content-Type", "application/json; charset=utf-8".into()));
+    let body = match name {
+        "getOpenAPI" => {
+            if !r.query.split('&').any(|q| q == "serviceCode=register") {
+                return send(
+                    s,
+                    "404 Not Found",
+                    &headers,
+                    b"{\"error\":\"no such service\"}",
+                );
+            }
+            let mut api: Value =
+                serde_norway::from_str(include_str!("../../fixtures/endpoint/pets.openapi.yaml"))
+                    .unwrap_or(Value::Null);
+            if d == Rest::OpenApiVersion2 {
+                api["openapi"] = json!("2.0");
+            }
+            api
+        }
+        _ if d == Rest::ListsMetaservices => {
+            json!({"service": [service("register"), service("listMethods")]})
+        }
+        _ => json!({"service": [service("register")]}),
+    };
+    send(s, "200 OK", &headers, body.to_string().as_bytes());
 }

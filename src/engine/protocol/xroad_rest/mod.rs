@@ -5,6 +5,7 @@ mod common;
 
 mod client_header;
 mod errors;
+mod metaservices;
 mod optional_headers;
 mod response_headers;
 mod url;
@@ -32,5 +33,10 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &errors::ErrorHeader,
         &errors::ErrorBody,
         &response_headers::ResponseXroadHeaders,
+        &metaservices::ListWithoutMetaservices,
+        &metaservices::GetOpenApiNamesService,
+        &metaservices::OpenApiDescription,
+        &metaservices::OpenApiVersion,
+        &metaservices::ServiceListShape,
     ]
 }
