@@ -259,6 +259,19 @@ fn hostile_servers_give_error_findings_in_bounded_time() {
 }
 
 #[test]
+fn redirects_to_another_origin_are_not_followed() {
+    let trap = Tripwire::start();
+    let server = refserver::start(Mode::Redirect(trap.port));
+    let d = tmp();
+    let (_, r, err) = rest(&server, d.path(), &["--seed", "1", "--cases", "30"]);
+    assert!(
+        !trap.tripped(),
+        "konform followed a redirect to another origin"
+    );
+    assert_eq!(r["endpoint"]["cases"], 30, "{err}");
+}
+
+#[test]
 fn an_unreachable_endpoint_cannot_be_evaluated() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -23,6 +23,8 @@ pub enum Mode {
     Soap(Soap),
     /// A broken or hostile server.
     Hostile(Hostile),
+    /// Redirects every request to another port on 127.0.0.1.
+    Redirect(u16),
 }
 
 /// Seeded defects of the REST provider.
@@ -237,6 +239,12 @@ fn serve(mut s: TcpStream, mode: Mode, stop: &AtomicBool) {
         Mode::Rest(d) => rest::handle(&mut s, &req_view(&req), d),
         Mode::Soap(d) => soap::handle(&mut s, &req.body, d),
         Mode::Hostile(h) => hostile(&mut s, h, stop),
+        Mode::Redirect(port) => respond(
+            &mut s,
+            "302 Found",
+            &[("Location", format!("http://127.0.0.1:{port}{}", req.path))],
+            b"",
+        ),
     }
 }
 
