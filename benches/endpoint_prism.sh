@@ -15,13 +15,14 @@ PRISM=${PRISM:-${PEERS_DIR:-$HOME/.cache/konform-peers}/node_modules/.bin/prism}
 [ -d "$CORPUS" ] || { echo "skipped: $CORPUS is not present" >&2; exit 0; }
 [ -x "$PRISM" ] || { echo "skipped: Prism not found at $PRISM (run shared/peers/install.sh)" >&2; exit 0; }
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin konform
-bin=$PWD/$CARGO_TARGET_DIR/release/konform
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --bin konform
+bin=$(realpath "$CARGO_TARGET_DIR/release/konform")
 OUT=${OUT:-$(mktemp -d)}
 port=$((40000 + RANDOM % 10000))
 echo "| description | operations | cases | cases/s | rules fired |"
 echo "|---|---|---|---|---|"
 for spec in "$CORPUS"/*.yaml; do
+  spec=$(realpath "$spec")
   port=$((port + 1))
   name=$(basename "$spec")
   SCARF_ANALYTICS=false "$PRISM" mock -h 127.0.0.1 -p "$port" "$spec" > "$OUT/$name.prism.log" 2>&1 &
@@ -36,7 +37,7 @@ for spec in "$CORPUS"/*.yaml; do
     kill "$pid" 2>/dev/null || true
     continue
   fi
-  (cd "$OUT" && "$bin" endpoint --url "http://127.0.0.1:$port" --openapi "$OLDPWD/$spec" \
+  (cd "$OUT" && "$bin" endpoint --url "http://127.0.0.1:$port" --openapi "$spec" \
      --cases "$CASES" --seed 1 --timeout 5000 --max-duration 120 --format json \
      --cases-dir "$OUT/cases-$name" > "$OUT/$name.json" 2>"$OUT/$name.err") || true
   kill "$pid" 2>/dev/null || true

@@ -19,10 +19,10 @@ ST=${SCHEMATHESIS:-${PEERS_DIR:-$HOME/.cache/konform-peers}/venv/bin/schemathesi
 [ -x "$ST" ] || { echo "schemathesis not found at $ST (run shared/peers/install.sh)" >&2; exit 2; }
 OUT=${OUT:-$(mktemp -d)}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target}
-cargo build --release --quiet --bin konform --example refserver
-bin=$CARGO_TARGET_DIR/release/konform
-srv=$CARGO_TARGET_DIR/release/examples/refserver
-spec=tests/fixtures/endpoint/pets.openapi.yaml
+[ -n "${SKIP_BUILD:-}" ] || cargo build --release --quiet --bin konform --example refserver
+bin=$(realpath "$CARGO_TARGET_DIR/release/konform")
+srv=$(realpath "$CARGO_TARGET_DIR/release/examples/refserver")
+spec=$(realpath tests/fixtures/endpoint/pets.openapi.yaml)
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,positive_data_acceptance
 port=$((20000 + RANDOM % 20000))
 echo "| server | konform cases | konform cases/s | konform failures | Schemathesis cases | Schemathesis cases/s | Schemathesis failures |"
@@ -34,7 +34,7 @@ for defect in good server-error-on-invalid accepts-invalid schema-violating-body
   pid=$!
   for _ in $(seq 50); do [ -s "$OUT/$defect.url" ] && break; sleep 0.1; done
   url=$(cat "$OUT/$defect.url")
-  (cd "$OUT" && "$OLDPWD/$bin" endpoint --url "$url" --openapi "$OLDPWD/$spec" \
+  (cd "$OUT" && "$bin" endpoint --url "$url" --openapi "$spec" \
       --header "X-Road-Client: DEV/COM/5678/CLIENT" --checks "$checks" --cases "$CASES" \
       --seed 1 --format json --cases-dir "$OUT/cases-$defect" > "$OUT/$defect.konform.json" 2>/dev/null) || true
   read -r kc ks kf < <(python3 - "$OUT/$defect.konform.json" <<'PY'

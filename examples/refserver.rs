@@ -37,6 +37,7 @@ fn main() {
         ("fault-format", Soap::FaultFormat),
         ("content-type", Soap::ContentType),
         ("no-fault", Soap::NoFault),
+        ("lists-metaservices", Soap::ListsMetaservices),
     ];
     let mode = match kind {
         "soap" => soap

@@ -361,3 +361,74 @@ pub fn check(
     }
     out
 }
+
+/// The `listMethods` and `allowedMethods` metaservice requests to the provider of `s`.
+pub fn metaservice_requests(
+    base_path: &str,
+    s: &SoapOp,
+    extra: &[(String, String)],
+) -> Vec<(String, Request)> {
+    ["listMethods", "allowedMethods"]
+        .into_iter()
+        .map(|name| {
+            let meta = SoapOp {
+                namespace: XROAD_NS.into(),
+                wrapper: name.into(),
+                qualified: false,
+                client: s.client.clone(),
+                provider: s.provider.clone(),
+            };
+            let op = CompiledOp::new(Operation {
+                method: "POST".into(),
+                path: String::new(),
+                id: name.into(),
+                params: Vec::new(),
+                body: None,
+                responses: Vec::new(),
+            });
+            let mut req = build(base_path, &meta, &op, &[], extra);
+            // The metaservice body is the empty element in the X-Road namespace.
+            req.body = req.body.replace(
+                &format!("<ns1:{name}></ns1:{name}>"),
+                &format!("<ns1:{name}/>"),
+            );
+            (name.to_string(), req)
+        })
+        .collect()
+}
+
+const XROAD_NS: &str = "http://x-road.eu/xsd/xroad.xsd";
+
+/// Calls the metaservices of the provider and checks each answer with the package.
+pub fn metaservices(cfg: &super::Config, session: &mut Session<'_>) -> Vec<super::Failure> {
+    let Some(s) = cfg.operations.iter().find_map(|o| o.soap.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, req) in metaservice_requests(&cfg.origin.base_path, s, &cfg.headers) {
+        let found: Vec<(String, String, Option<u16>)> =
+            match super::client::send(&cfg.origin, &req, &cfg.limits) {
+                Ok(resp) => check(session, &req, &resp, false)
+                    .into_iter()
+                    .map(|v| (v.rule, v.message, Some(resp.status)))
+                    .collect(),
+                Err(e) => vec![(TRANSPORT.into(), e.to_string(), None)],
+            };
+        out.extend(
+            found
+                .into_iter()
+                .map(|(rule, message, status)| super::Failure {
+                    rule,
+                    operation: name.clone(),
+                    message,
+                    request: req.clone(),
+                    status,
+                    kind: super::checks::CaseKind::Fixed,
+                    invalid_because: None,
+                    shrink_steps: 0,
+                    occurrences: 1,
+                }),
+        );
+    }
+    out
+}

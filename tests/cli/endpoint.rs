@@ -331,6 +331,7 @@ fn conforming_soap_provider_passes_and_each_soap_defect_is_found() {
         (Soap::FaultFormat, "XRD-SOAP-022"),
         (Soap::ContentType, "XRD-SOAP-024"),
         (Soap::NoFault, "KONFORM-ENDPOINT-002"),
+        (Soap::ListsMetaservices, "XRD-META-006"),
     ] {
         let server = refserver::start(Mode::Soap(defect));
         let (_, r, err) = soap(&server, d.path());

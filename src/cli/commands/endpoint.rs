@@ -111,12 +111,11 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         },
     );
     let mut outcome = endpoint::run(&cfg, package.is_some().then_some(&validator));
-    if protocol == Protocol::XroadRest
+    if protocol != Protocol::None
         && cfg.checks.contains(&CheckKind::Protocol)
         && outcome.responses > 0
         && outcome.stopped.is_none()
     {
-        // The metaservices of the provider, with the profile detected from each answer.
         let meta = Validator::new(
             load_registry(&a.common)?,
             Options {
@@ -126,22 +125,7 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
                 ..Default::default()
             },
         );
-        let mut session = meta.session();
-        outcome
-            .failures
-            .extend(xroad::metaservices(&cfg, &mut session));
-        for (name, req) in xroad::metaservice_requests(&cfg) {
-            let mut op = openapi::Operation {
-                method: req.method.clone(),
-                path: format!("{}{}", cfg.origin.url(), req.target),
-                id: name,
-                params: Vec::new(),
-                body: None,
-                responses: Vec::new(),
-            };
-            op.path = op.path.replace("{", "%7B");
-            cfg.operations.push(CompiledOp::new(op));
-        }
+        metaservices(&mut cfg, &mut outcome, &meta);
     }
     if let Some(why) = &outcome.stopped {
         eprintln!("note: {why}");
@@ -167,4 +151,36 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         started,
     );
     emit(&report, a.format, &targets)
+}
+
+/// Calls the provider's metaservices (REST: listMethods, allowedMethods, getOpenAPI; SOAP:
+/// listMethods, allowedMethods), checks each answer with the profile detected from it, and
+/// adds each call to the run as an operation of its own.
+fn metaservices(cfg: &mut Config, outcome: &mut endpoint::Outcome, meta: &Validator) {
+    let mut session = meta.session();
+    let soap_op = cfg.operations.iter().find_map(|o| o.soap.clone());
+    let requests = match &soap_op {
+        Some(s) => {
+            outcome
+                .failures
+                .extend(soap::metaservices(cfg, &mut session));
+            soap::metaservice_requests(&cfg.origin.base_path, s, &cfg.headers)
+        }
+        None => {
+            outcome
+                .failures
+                .extend(xroad::metaservices(cfg, &mut session));
+            xroad::metaservice_requests(cfg)
+        }
+    };
+    for (name, req) in requests {
+        cfg.operations.push(CompiledOp::new(openapi::Operation {
+            method: req.method.clone(),
+            path: format!("{}{}", cfg.origin.url(), req.target),
+            id: name,
+            params: Vec::new(),
+            body: None,
+            responses: Vec::new(),
+        }));
+    }
 }

@@ -77,6 +77,8 @@ pub enum Soap {
     ContentType,
     /// Invalid requests answered normally (KONFORM-ENDPOINT-002).
     NoFault,
+    /// listMethods lists the metaservices too (XRD-META-006).
+    ListsMetaservices,
 }
 
 /// Hostile behaviours.

@@ -4,6 +4,7 @@ use super::{Soap, send};
 use std::net::TcpStream;
 
 const ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+const XROAD: &str = "http://x-road.eu/xsd/xroad.xsd";
 
 /// Handles one request body.
 pub fn handle(s: &mut TcpStream, body: &str, d: Soap) {
@@ -27,6 +28,12 @@ pub fn handle(s: &mut TcpStream, body: &str, d: Soap) {
     let (Some(header), Some(wrapper)) = (header, wrapper) else {
         return fault(s, ct, "missing header or body", d);
     };
+    let meta = wrapper.tag_name().name();
+    if wrapper.tag_name().namespace() == Some(XROAD)
+        && ["listMethods", "allowedMethods"].contains(&meta)
+    {
+        return list_methods(s, body, header, meta, ct, d);
+    }
     let child = |name: &str| {
         wrapper
             .children()
@@ -81,4 +88,32 @@ fn fault(s: &mut TcpStream, ct: &str, why: &str, d: Soap) {
         &[("Content-Type", ct.into())],
         xml.as_bytes(),
     );
+}
+
+fn list_methods(
+    s: &mut TcpStream,
+    body: &str,
+    header: roxmltree::Node<'_, '_>,
+    name: &str,
+    ct: &str,
+    d: Soap,
+) {
+    let service = |code: &str| {
+        format!(
+            "<xrd:service id:objectType=\"SERVICE\"><id:xRoadInstance>DEV</id:xRoadInstance><id:memberClass>GOV</id:memberClass><id:memberCode>1234</id:memberCode><id:subsystemCode>PETS</id:subsystemCode><id:serviceCode>{code}</id:serviceCode></xrd:service>"
+        )
+    };
+    let mut list = service("getPet");
+    if d == Soap::ListsMetaservices {
+        list.push_str(&service("listMethods"));
+    }
+    let fields: String = header
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| &body[n.range()])
+        .collect();
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"{ENV}\" xmlns:xrd=\"{XROAD}\" xmlns:id=\"http://x-road.eu/xsd/identifiers\"><SOAP-ENV:Header>{fields}</SOAP-ENV:Header><SOAP-ENV:Body><xrd:{name}Response>{list}</xrd:{name}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>\n"
+    );
+    send(s, "200 OK", &[("Content-Type", ct.into())], xml.as_bytes());
 }

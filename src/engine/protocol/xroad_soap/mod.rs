@@ -15,6 +15,7 @@ mod identifier_characters;
 mod jwt_security_token_type;
 mod message_id_is_uuid;
 mod message_id_present;
+mod metaservices;
 mod mtom_packaging;
 mod multipart_is_related_soap_first;
 mod no_duplicate_header_fields;
@@ -78,5 +79,8 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &represented_party_code::RepresentedPartyCode,
         &security_server_identifier_valid::SecurityServerIdentifierValid,
         &jwt_security_token_type::JwtSecurityTokenType,
+        &metaservices::ListRequestBody,
+        &metaservices::ListResponseServices,
+        &metaservices::ListWithoutMetaservices,
     ]
 }
