@@ -146,7 +146,13 @@ pub fn check(
                 ),
             ));
         }
-        CaseKind::Positive if on(CheckKind::PositiveDataAcceptance) && matches!(s, 400 | 422) => {
+        // 401/403 (credentials), 404 (a valid id of no existing resource), 409 (state) and
+        // 429 (rate) can answer valid data legitimately; any other 4xx rejects it.
+        CaseKind::Positive
+            if on(CheckKind::PositiveDataAcceptance)
+                && (400..500).contains(&s)
+                && !matches!(s, 401 | 403 | 404 | 409 | 429) =>
+        {
             out.push(v(
                 POSITIVE_ACCEPTED,
                 format!("a request valid under the description was rejected with {s}"),

@@ -101,7 +101,7 @@ pub fn rules() -> Vec<RuleSpec> {
         ),
         endpoint(
             "KONFORM-OAS-007",
-            "A request that conforms to the description is not rejected as invalid (400, 422)",
+            "A request that conforms to the description is not rejected with a 4xx (other than 401, 403, 404, 409, 429)",
             "RFC 9110 §15.5.1; OpenAPI 3.0/3.1 Parameter and Request Body Objects",
         ),
         RuleSpec {
