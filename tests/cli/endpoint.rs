@@ -274,6 +274,37 @@ fn redirects_to_another_origin_are_not_followed() {
 }
 
 #[test]
+fn bad_arguments_are_usage_errors() {
+    let d = tmp();
+    for args in [
+        &[
+            "--standard",
+            "xroad-rest",
+            "--url",
+            "https://127.0.0.1:1/r1/A/B/C/D/E",
+        ][..],
+        &[
+            "--standard",
+            "xroad-rest",
+            "--url",
+            "http://127.0.0.1:1/x",
+            "--checks",
+            "bogus",
+        ][..],
+        &["--standard", "xroad-soap", "--url", "http://127.0.0.1:1/x"][..],
+        &["--url", "http://127.0.0.1:1/x"][..],
+        &["--standard", "xrechnung", "--url", "http://127.0.0.1:1/x"][..],
+    ] {
+        let (code, _, err) = run(konform(d.path()).arg("endpoint").args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+    let bad = d.path().join("bad.json");
+    std::fs::write(&bad, "{\"format\": \"other\"}").unwrap();
+    let (code, _, _) = run(konform(d.path()).arg("replay").arg(&bad));
+    assert_eq!(code, 2);
+}
+
+#[test]
 fn an_unreachable_endpoint_cannot_be_evaluated() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
