@@ -225,7 +225,12 @@ fn respond(s: &mut TcpStream, status: &str, headers: &[(&str, String)], body: &[
     let mut bytes = out.into_bytes();
     bytes.extend_from_slice(body);
     let _ = s.write_all(&bytes);
-    let _ = s.shutdown(Shutdown::Write);
+    // Let the client close first (it has the whole response by Content-Length), so the
+    // TIME_WAIT state stays on the client side and fast loops do not stall on port reuse.
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let mut sink = [0u8; 512];
+    while matches!(s.read(&mut sink), Ok(n) if n > 0) {}
+    let _ = s.shutdown(Shutdown::Both);
 }
 
 fn serve(mut s: TcpStream, mode: Mode, stop: &AtomicBool) {
