@@ -323,15 +323,7 @@ pub fn check(
     let request = Document::from_bytes("request.xml", req.body.clone().into_bytes());
     let doc = Document::from_bytes("response.http", resp.capture());
     let result = session.validate(&doc, Some(&request));
-    let mut out: Vec<Violation> = result
-        .findings
-        .iter()
-        .filter(|f| f.severity >= crate::standard::Severity::Warning)
-        .map(|f| Violation {
-            rule: f.rule.clone(),
-            message: f.message.clone(),
-        })
-        .collect();
+    let mut out = super::xroad::violations(&result);
     let profile = result.profile.as_deref();
     if let Some(e) = &result.error {
         out.push(Violation {
@@ -404,31 +396,10 @@ pub fn metaservices(cfg: &super::Config, session: &mut Session<'_>) -> Vec<super
     let Some(s) = cfg.operations.iter().find_map(|o| o.soap.as_ref()) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for (name, req) in metaservice_requests(&cfg.origin.base_path, s, &cfg.headers) {
-        let found: Vec<(String, String, Option<u16>)> =
-            match super::client::send(&cfg.origin, &req, &cfg.limits) {
-                Ok(resp) => check(session, &req, &resp, false)
-                    .into_iter()
-                    .map(|v| (v.rule, v.message, Some(resp.status)))
-                    .collect(),
-                Err(e) => vec![(TRANSPORT.into(), e.to_string(), None)],
-            };
-        out.extend(
-            found
-                .into_iter()
-                .map(|(rule, message, status)| super::Failure {
-                    rule,
-                    operation: name.clone(),
-                    message,
-                    request: req.clone(),
-                    status,
-                    kind: super::checks::CaseKind::Fixed,
-                    invalid_because: None,
-                    shrink_steps: 0,
-                    occurrences: 1,
-                }),
-        );
-    }
-    out
+    metaservice_requests(&cfg.origin.base_path, s, &cfg.headers)
+        .into_iter()
+        .flat_map(|(name, req)| {
+            super::xroad::fixed_call(cfg, &name, &req, |resp| check(session, &req, resp, false))
+        })
+        .collect()
 }

@@ -63,15 +63,7 @@ pub fn check(
 ) -> Vec<Violation> {
     let doc = Document::from_bytes("response.http", resp.capture());
     let result = session.validate(&doc, None);
-    let mut out: Vec<Violation> = result
-        .findings
-        .iter()
-        .filter(|f| f.severity >= crate::standard::Severity::Warning)
-        .map(|f| Violation {
-            rule: f.rule.clone(),
-            message: f.message.clone(),
-        })
-        .collect();
+    let mut out = violations(&result);
     if let Some(e) = result.error {
         out.push(Violation {
             rule: super::checks::TRANSPORT.into(),
@@ -88,6 +80,51 @@ pub fn check(
         });
     }
     out
+}
+
+/// The findings of a pipeline result (warnings and errors) as violations.
+pub fn violations(result: &crate::report::model::DocumentResult) -> Vec<Violation> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.severity >= crate::standard::Severity::Warning)
+        .map(|f| Violation {
+            rule: f.rule.clone(),
+            message: f.message.clone(),
+        })
+        .collect()
+}
+
+/// Sends one fixed request (a metaservice call) and turns what `check` finds, or the transport
+/// error, into failures of the operation `name`.
+pub fn fixed_call(
+    cfg: &super::Config,
+    name: &str,
+    req: &super::client::Request,
+    check: impl FnOnce(&Response) -> Vec<Violation>,
+) -> Vec<super::Failure> {
+    let found: Vec<(String, String, Option<u16>)> =
+        match super::client::send(&cfg.origin, req, &cfg.limits) {
+            Ok(resp) => check(&resp)
+                .into_iter()
+                .map(|v| (v.rule, v.message, Some(resp.status)))
+                .collect(),
+            Err(e) => vec![(super::checks::TRANSPORT.into(), e.to_string(), None)],
+        };
+    found
+        .into_iter()
+        .map(|(rule, message, status)| super::Failure {
+            rule,
+            operation: name.to_string(),
+            message,
+            request: req.clone(),
+            status,
+            kind: CaseKind::Fixed,
+            invalid_because: None,
+            shrink_steps: 0,
+            occurrences: 1,
+        })
+        .collect()
 }
 
 /// Whether a case is a negative one of the synthetic operation.
@@ -129,31 +166,8 @@ pub fn metaservice_requests(cfg: &super::Config) -> Vec<(String, super::client::
 /// `openapi-description`, detected from the body). `session` must come from a validator
 /// without a forced profile.
 pub fn metaservices(cfg: &super::Config, session: &mut Session<'_>) -> Vec<super::Failure> {
-    let mut out = Vec::new();
-    for (name, req) in metaservice_requests(cfg) {
-        let found: Vec<(String, String, Option<u16>)> =
-            match super::client::send(&cfg.origin, &req, &cfg.limits) {
-                Ok(resp) => check(session, &resp, false)
-                    .into_iter()
-                    .map(|v| (v.rule, v.message, Some(resp.status)))
-                    .collect(),
-                Err(e) => vec![(super::checks::TRANSPORT.into(), e.to_string(), None)],
-            };
-        out.extend(
-            found
-                .into_iter()
-                .map(|(rule, message, status)| super::Failure {
-                    rule,
-                    operation: name.clone(),
-                    message,
-                    request: req.clone(),
-                    status,
-                    kind: CaseKind::Fixed,
-                    invalid_because: None,
-                    shrink_steps: 0,
-                    occurrences: 1,
-                }),
-        );
-    }
-    out
+    metaservice_requests(cfg)
+        .into_iter()
+        .flat_map(|(name, req)| fixed_call(cfg, &name, &req, |resp| check(session, resp, false)))
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! `konform endpoint`: resolves the subject, runs the endpoint checks, saves the case files
 //! and renders the report.
 
-use super::endpoint_report::{self, emit, parse_targets};
+use super::endpoint_report::{self, emit};
 use crate::cli::args::EndpointArgs;
 use crate::cli::load_registry;
 use crate::endpoint::checks::CheckKind;
@@ -16,7 +16,7 @@ use std::time::Duration;
 /// Runs `konform endpoint`.
 pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
     let started = super::validate::report_time();
-    let targets = parse_targets(&a.reports)?;
+    let targets = super::report_targets(&a.reports)?;
     let registry = load_registry(&a.common)?;
     let package = a
         .standard

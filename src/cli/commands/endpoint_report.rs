@@ -15,23 +15,6 @@ use miette::{IntoDiagnostic, miette};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Parses `--report FORMAT=PATH` values.
-pub fn parse_targets(reports: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
-    reports
-        .iter()
-        .map(|r| {
-            let (fmt, path) = r
-                .split_once('=')
-                .ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
-            let fmt = <Format as clap::ValueEnum>::from_str(fmt, true).map_err(|_| {
-                let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                miette!("unknown report format `{fmt}` ({})", names.join(", "))
-            })?;
-            Ok((fmt, PathBuf::from(path)))
-        })
-        .collect()
-}
-
 /// Writes the report files and the stdout rendering; returns the exit status.
 pub fn emit(
     report: &Report,

@@ -88,13 +88,3 @@ pub(super) fn bad_char(part: &str) -> Option<char> {
 pub(super) fn body<'a>(ctx: &'a RuleContext<'_>, h: &HttpMessage) -> &'a [u8] {
     ctx.input.raw.get(h.body.clone()).unwrap_or(&[])
 }
-
-/// Whether a string is a UUID (8-4-4-4-12 hexadecimal digits).
-pub(super) fn is_uuid(s: &str) -> bool {
-    let groups: Vec<&str> = s.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}

@@ -1,5 +1,6 @@
-use super::common::{all, http, is_uuid, loc, target};
+use super::common::{all, http, loc, target};
 use crate::declare_rule;
+use crate::engine::protocol::xroad_soap::message_id_is_uuid::is_uuid;
 use crate::engine::protocol::{Check, Emit, RuleContext};
 
 declare_rule! {

@@ -13,7 +13,7 @@ mod fault_well_formed;
 mod header_and_body_present;
 mod identifier_characters;
 mod jwt_security_token_type;
-mod message_id_is_uuid;
+pub(super) mod message_id_is_uuid;
 mod message_id_present;
 mod metaservices;
 mod mtom_packaging;
