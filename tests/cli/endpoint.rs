@@ -261,6 +261,26 @@ fn hostile_servers_give_error_findings_in_bounded_time() {
 }
 
 #[test]
+fn the_rate_cap_spaces_requests() {
+    let server = refserver::start(Mode::Rest(Rest::Good));
+    let d = tmp();
+    let t = Instant::now();
+    let (code, r, err) = rest(
+        &server,
+        d.path(),
+        &["--seed", "1", "--cases", "20", "--rate", "50"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["endpoint"]["cases"], 20);
+    // 20 requests at 50/s take at least 19 gaps of 20 ms, whatever the concurrency.
+    assert!(
+        t.elapsed() >= Duration::from_millis(380),
+        "{:?}",
+        t.elapsed()
+    );
+}
+
+#[test]
 fn redirects_to_another_origin_are_not_followed() {
     let trap = Tripwire::start();
     let server = refserver::start(Mode::Redirect(trap.port));
