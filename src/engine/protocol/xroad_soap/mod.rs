@@ -82,5 +82,8 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &metaservices::ListRequestBody,
         &metaservices::ListResponseServices,
         &metaservices::ListWithoutMetaservices,
+        &metaservices::GetWsdlNamesService,
+        &metaservices::GetWsdlAttachment,
+        &metaservices::GetWsdlAddressHidden,
     ]
 }
