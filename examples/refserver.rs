@@ -38,6 +38,7 @@ fn main() {
         ("content-type", Soap::ContentType),
         ("no-fault", Soap::NoFault),
         ("lists-metaservices", Soap::ListsMetaservices),
+        ("wsdl-address", Soap::WsdlAddress),
     ];
     let mode = match kind {
         "soap" => soap

@@ -354,13 +354,14 @@ pub fn check(
     out
 }
 
-/// The `listMethods` and `allowedMethods` metaservice requests to the provider of `s`.
+/// The `listMethods`, `allowedMethods` and `getWsdl` (for the operation of `s`) metaservice
+/// requests to the provider of `s`.
 pub fn metaservice_requests(
     base_path: &str,
     s: &SoapOp,
     extra: &[(String, String)],
 ) -> Vec<(String, Request)> {
-    ["listMethods", "allowedMethods"]
+    ["listMethods", "allowedMethods", "getWsdl"]
         .into_iter()
         .map(|name| {
             let meta = SoapOp {
@@ -379,11 +380,18 @@ pub fn metaservice_requests(
                 responses: Vec::new(),
             });
             let mut req = build(base_path, &meta, &op, &[], extra);
-            // The metaservice body is the empty element in the X-Road namespace.
-            req.body = req.body.replace(
-                &format!("<ns1:{name}></ns1:{name}>"),
-                &format!("<ns1:{name}/>"),
-            );
+            // listMethods/allowedMethods: the empty element; getWsdl: names the service.
+            let body = if name == "getWsdl" {
+                format!(
+                    "<ns1:getWsdl><ns1:serviceCode>{}</ns1:serviceCode></ns1:getWsdl>",
+                    esc(&s.wrapper)
+                )
+            } else {
+                format!("<ns1:{name}/>")
+            };
+            req.body = req
+                .body
+                .replace(&format!("<ns1:{name}></ns1:{name}>"), &body);
             (name.to_string(), req)
         })
         .collect()

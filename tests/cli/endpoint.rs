@@ -385,6 +385,7 @@ fn conforming_soap_provider_passes_and_each_soap_defect_is_found() {
         (Soap::ContentType, "XRD-SOAP-024"),
         (Soap::NoFault, "KONFORM-ENDPOINT-002"),
         (Soap::ListsMetaservices, "XRD-META-006"),
+        (Soap::WsdlAddress, "XRD-META-010"),
     ] {
         let server = refserver::start(Mode::Soap(defect));
         let (_, r, err) = soap(&server, d.path());

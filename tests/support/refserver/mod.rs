@@ -79,6 +79,8 @@ pub enum Soap {
     NoFault,
     /// listMethods lists the metaservices too (XRD-META-006).
     ListsMetaservices,
+    /// getWsdl returns the WSDL with the provider's real address (XRD-META-010).
+    WsdlAddress,
 }
 
 /// Hostile behaviours.

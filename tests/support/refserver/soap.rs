@@ -29,6 +29,9 @@ pub fn handle(s: &mut TcpStream, body: &str, d: Soap) {
         return fault(s, ct, "missing header or body", d);
     };
     let meta = wrapper.tag_name().name();
+    if wrapper.tag_name().namespace() == Some(XROAD) && meta == "getWsdl" {
+        return get_wsdl(s, body, header, d);
+    }
     if wrapper.tag_name().namespace() == Some(XROAD)
         && ["listMethods", "allowedMethods"].contains(&meta)
     {
@@ -116,4 +119,29 @@ fn list_methods(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"{ENV}\" xmlns:xrd=\"{XROAD}\" xmlns:id=\"http://x-road.eu/xsd/identifiers\"><SOAP-ENV:Header>{fields}</SOAP-ENV:Header><SOAP-ENV:Body><xrd:{name}Response>{list}</xrd:{name}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>\n"
     );
     send(s, "200 OK", &[("Content-Type", ct.into())], xml.as_bytes());
+}
+
+fn get_wsdl(s: &mut TcpStream, body: &str, header: roxmltree::Node<'_, '_>, d: Soap) {
+    let fields: String = header
+        .children()
+        .filter(|n| n.is_element())
+        .map(|n| &body[n.range()])
+        .collect();
+    let root = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"{ENV}\" xmlns:xrd=\"{XROAD}\" xmlns:id=\"http://x-road.eu/xsd/identifiers\"><SOAP-ENV:Header>{fields}</SOAP-ENV:Header><SOAP-ENV:Body><xrd:getWsdlResponse><xrd:serviceCode>getPet</xrd:serviceCode></xrd:getWsdlResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    );
+    let mut wsdl = include_str!("../../fixtures/endpoint/pets.wsdl").to_string();
+    if d == Soap::WsdlAddress {
+        wsdl = wsdl.replace(
+            "http://example.org/xroad-endpoint",
+            "http://10.0.0.7:8080/pets",
+        );
+    }
+    let b = "konformBoundary1";
+    let multipart = format!(
+        "--{b}\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <root@pets>\r\n\r\n{root}\r\n--{b}\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <wsdl@pets>\r\n\r\n{wsdl}\r\n--{b}--\r\n"
+    );
+    let ct =
+        format!("multipart/related; type=\"text/xml\"; start=\"<root@pets>\"; boundary=\"{b}\"");
+    send(s, "200 OK", &[("Content-Type", ct)], multipart.as_bytes());
 }
