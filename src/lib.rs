@@ -22,6 +22,7 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod document;
+pub mod endpoint;
 pub mod engine;
 pub mod generate;
 pub mod pipeline;

@@ -15,7 +15,7 @@ use crate::report::model::{
     DocumentInfo, DocumentResult, ErrorKind, EvalError, Finding, Location, Verdict,
 };
 use crate::standard::detect::{self, Detection, Probe};
-use crate::standard::manifest::{RuleSpec, Syntax};
+use crate::standard::manifest::{HttpSide, RuleSpec, Syntax};
 use crate::standard::{EngineKind, Package, Registry, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -181,6 +181,9 @@ struct Message {
     bytes: std::ops::Range<usize>,
     line_offset: u32,
     syntax: Syntax,
+    /// The capture's body is empty or neither JSON nor XML: only HTTP-level rules apply, and
+    /// the body is checked as JSON `null`.
+    opaque: bool,
 }
 
 /// Outcome of preparing a document: the message, or findings/error that end evaluation.
@@ -241,9 +244,12 @@ fn prepare(doc: &Document, standard: Option<&Arc<Package>>) -> Prepared {
         },
         other => (None, 0..doc.bytes.len(), 0, other),
     };
+    let http_profiles = standard.is_none_or(|p| p.spec.profiles.iter().any(|pr| pr.http.is_some()));
+    let opaque = http.is_some() && http_profiles && !matches!(inner, Sniffed::Json | Sniffed::Xml);
     let syntax = match inner {
         Sniffed::Json => Syntax::Json,
         Sniffed::Xml => Syntax::Xml,
+        _ if opaque => Syntax::Json,
         _ => expected_syntax(standard).unwrap_or(Syntax::Xml),
     };
     Prepared::Ready(Message {
@@ -251,7 +257,29 @@ fn prepare(doc: &Document, standard: Option<&Arc<Package>>) -> Prepared {
         bytes: range,
         line_offset,
         syntax,
+        opaque,
     })
+}
+
+/// A parsed message plus the side of the HTTP capture it came in, for detection.
+struct HttpProbe<'a> {
+    inner: &'a dyn Probe,
+    side: Option<HttpSide>,
+}
+
+impl Probe for HttpProbe<'_> {
+    fn syntax(&self) -> Syntax {
+        self.inner.syntax()
+    }
+    fn root(&self) -> Option<(String, String)> {
+        self.inner.root()
+    }
+    fn select(&self, path: &str) -> Option<(String, String)> {
+        self.inner.select(path)
+    }
+    fn http_side(&self) -> Option<HttpSide> {
+        self.side
+    }
 }
 
 fn format_name(doc: &Document) -> &'static str {
@@ -326,7 +354,11 @@ impl<'v> Session<'v> {
                 return;
             }
         };
-        let bytes = &doc.bytes[msg.bytes.clone()];
+        let bytes: &[u8] = if msg.opaque {
+            b"null"
+        } else {
+            &doc.bytes[msg.bytes.clone()]
+        };
         let text_owned;
         let parsed = match msg.syntax {
             Syntax::Xml => {
@@ -389,11 +421,19 @@ impl<'v> Session<'v> {
         if msg.http.is_some() {
             result.rules_checked.push(http::RULE_WELL_FORMED.into());
         }
-        let probe: &dyn Probe = match &parsed {
+        let inner: &dyn Probe = match &parsed {
             Parsed::Xml(x) => x,
             Parsed::Json(j) => j,
         };
-        let (package, profile) = match self.choose(probe) {
+        let probe = HttpProbe {
+            inner,
+            side: msg.http.as_ref().and_then(|h| match h.start {
+                http::StartLine::Request { .. } => Some(HttpSide::Request),
+                http::StartLine::Response { .. } => Some(HttpSide::Response),
+                http::StartLine::None => None,
+            }),
+        };
+        let (package, profile) = match self.choose(&probe) {
             Ok(c) => c,
             Err(e) => {
                 result.error = Some(e);
@@ -739,6 +779,7 @@ pub fn build_report(
         standards,
         results,
         summary,
+        endpoint: None,
     }
 }
 

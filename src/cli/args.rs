@@ -40,6 +40,11 @@ pub enum Command {
         #[command(flatten)]
         common: StandardsArgs,
     },
+    /// Test a live HTTP endpoint: generated valid and invalid requests, every response checked
+    /// against the standard and the service's description, failures shrunk and saved.
+    Endpoint(Box<EndpointArgs>),
+    /// Re-send a saved failing case (from `konform endpoint`) and check it again.
+    Replay(ReplayArgs),
     /// Explain a rule (protocol rules carry their documentation in konform).
     Rule {
         /// Rule id, e.g. XRD-SOAP-010.
@@ -216,6 +221,94 @@ pub struct ValidateArgs {
     /// Threads (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub common: StandardsArgs,
+}
+
+/// `endpoint` arguments.
+#[derive(Debug, Args)]
+pub struct EndpointArgs {
+    /// Standard the service implements, ID[@VERSION] (`xroad-rest`, `xroad-soap`); without it
+    /// only the OpenAPI checks run.
+    #[arg(long, short = 's')]
+    pub standard: Option<String>,
+    /// Rule variant (e.g. `runtime`).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// Base URL of the service (http://; the only origin contacted; redirects are not followed).
+    #[arg(long)]
+    pub url: String,
+    /// OpenAPI 3.0/3.1 description (YAML or JSON) of the service.
+    #[arg(long, value_name = "FILE")]
+    pub openapi: Option<PathBuf>,
+    /// WSDL 1.1 of the SOAP service.
+    #[arg(long, value_name = "FILE")]
+    pub wsdl: Option<PathBuf>,
+    /// X-Road client identifier (INSTANCE/CLASS/MEMBER[/SUBSYSTEM]).
+    #[arg(long, value_name = "ID", default_value = "DEV/COM/12345/TESTCLIENT")]
+    pub client: String,
+    /// X-Road service provider identifier for SOAP headers (default: from the URL path, else the client).
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// Generated cases.
+    #[arg(long, default_value_t = 100)]
+    pub cases: u64,
+    /// Seed (default: fresh; the report records it).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Checks to run: `all` or a comma-separated list (not_a_server_error,
+    /// status_code_conformance, content_type_conformance, response_headers_conformance,
+    /// response_schema_conformance, negative_data_rejection, positive_data_acceptance, protocol).
+    #[arg(long, default_value = "all")]
+    pub checks: String,
+    /// Extra request header K:V (repeatable).
+    #[arg(long = "header", value_name = "K:V")]
+    pub headers: Vec<String>,
+    /// Read timeout per response in milliseconds (connect: the same; total: 3x).
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub timeout: u64,
+    /// Largest response in bytes (after decoding).
+    #[arg(long, value_name = "N", default_value_t = 10 * 1024 * 1024)]
+    pub max_response_bytes: usize,
+    /// Parallel connections.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub concurrency: usize,
+    /// At most R requests per second.
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+    /// Longest run in seconds, shrinking included.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub max_duration: u64,
+    /// Shrinking steps per failure.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_shrink: usize,
+    /// Folder for the replayable case files.
+    #[arg(long, value_name = "DIR", default_value = "konform-cases")]
+    pub cases_dir: PathBuf,
+    /// Format of the report on standard output (`human` goes to standard error).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
+    /// Also write a report file, FORMAT=PATH (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<String>,
+    #[command(flatten)]
+    pub common: StandardsArgs,
+}
+
+/// `replay` arguments.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The case file.
+    pub case: PathBuf,
+    /// Send to this base URL instead of the one recorded.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Read timeout in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 5000)]
+    pub timeout: u64,
+    /// Format of the report on standard output (`human` goes to standard error).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
     #[command(flatten)]
     pub common: StandardsArgs,
 }

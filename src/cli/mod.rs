@@ -67,6 +67,8 @@ pub fn run() -> ExitStatus {
             output,
             common,
         } => commands::artefacts::lock(&selected, &output, &common),
+        Command::Endpoint(a) => commands::endpoint::run(*a),
+        Command::Replay(a) => commands::replay::run(a),
         Command::Rule {
             id,
             standard,

@@ -4,6 +4,8 @@
 //!
 //! Both commands sit above this module and import it; it imports nothing of theirs.
 
+pub mod json;
+
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 

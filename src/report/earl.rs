@@ -491,6 +491,11 @@ pub fn write(report: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Re
     for (p, iri) in &names.ns {
         let _ = writeln!(head, "@prefix {p}: <{}> .", iri_safe(iri));
     }
+    if let Some(e) = &report.endpoint {
+        for line in super::endpoint_lines(e) {
+            let _ = writeln!(head, "# {}", line.replace(['\n', '\r'], " "));
+        }
+    }
     w.write_all(head.as_bytes())?;
     let mut buf = String::new();
     graph(report, &mut |n| {

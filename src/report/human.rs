@@ -145,6 +145,12 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
             w.write_all(out.as_bytes())?;
         }
     }
+    if let Some(e) = &report.endpoint {
+        writeln!(w)?;
+        for line in super::endpoint_lines(e) {
+            writeln!(w, "{line}")?;
+        }
+    }
     let s = &report.summary;
     writeln!(
         w,

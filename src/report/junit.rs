@@ -294,6 +294,21 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
             xml_attr(&msg),
         )?;
     }
+    if let Some(e) = &report.endpoint {
+        write!(
+            w,
+            "  <testsuite name=\"konform: endpoint run\" tests=\"0\" failures=\"0\" errors=\"0\" \
+             skipped=\"0\" time=\"{:.3}\" timestamp=\"{}\">\n    <properties>\n      \
+             <property name=\"url\" value=\"{}\"/>\n      <property name=\"seed\" value=\"{}\"/>\n      \
+             <property name=\"cases\" value=\"{}\"/>\n    </properties>\n    <system-out>{}</system-out>\n  </testsuite>\n",
+            e.seconds,
+            timestamp(&report.run.started),
+            xml_attr(&e.url),
+            e.seed,
+            e.cases,
+            xml_text(&super::endpoint_lines(e).join("\n")),
+        )?;
+    }
     w.write_all(b"</testsuites>\n")
 }
 
@@ -363,6 +378,7 @@ mod tests {
             },
             standards: vec![],
             summary: Summary::of(&results),
+            endpoint: None,
             results,
         }
     }

@@ -76,6 +76,13 @@ pub fn write(report: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Re
         by("warning"),
         by("info")
     );
+    if let Some(e) = &report.endpoint {
+        let _ = writeln!(o, "```text");
+        for line in super::endpoint_lines(e) {
+            let _ = writeln!(o, "{}", line.replace("```", "'''"));
+        }
+        let _ = writeln!(o, "```\n");
+    }
     let standards: Vec<String> = report.standards.iter().map(|x| x.key()).collect();
     let _ = writeln!(
         o,

@@ -21,6 +21,41 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
+/// The endpoint section of a report as plain lines (what every text-based writer shows of an
+/// endpoint run: subject, seed, cases, and each shrunk failure with its case file).
+pub fn endpoint_lines(e: &model::EndpointRun) -> Vec<String> {
+    let mut out = vec![format!(
+        "endpoint {} — seed {}, {} case(s), {} request(s), {:.2} s{}",
+        e.url,
+        e.seed,
+        e.cases,
+        e.requests,
+        e.seconds,
+        e.description
+            .as_deref()
+            .map(|d| format!(", description {d}"))
+            .unwrap_or_default()
+    )];
+    for f in &e.failures {
+        out.push(format!(
+            "  {} on {}: {} — minimal case {}{} after {} shrink step(s){}",
+            f.rule,
+            f.operation,
+            f.message,
+            f.request,
+            f.status
+                .map(|s| format!(" (status {s})"))
+                .unwrap_or_default(),
+            f.shrink_steps,
+            f.case_file
+                .as_deref()
+                .map(|c| format!("; replay: konform replay {c}"))
+                .unwrap_or_default()
+        ));
+    }
+    out
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -303,6 +303,52 @@ pub struct Report {
     pub results: Vec<DocumentResult>,
     /// Totals.
     pub summary: Summary,
+    /// What `konform endpoint` / `konform replay` did (absent for file validation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<EndpointRun>,
+}
+
+/// An endpoint run: the service contacted, the generated cases and the (shrunk) failures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointRun {
+    /// Base URL given (the only origin contacted).
+    pub url: String,
+    /// Service description used (OpenAPI, WSDL), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Seed of the generated cases.
+    pub seed: u64,
+    /// Cases sent (shrinking and replays excluded).
+    pub cases: u64,
+    /// Requests sent in all (cases, shrinking steps).
+    pub requests: u64,
+    /// Checks that ran.
+    pub checks: Vec<String>,
+    /// Wall-clock seconds of the run (0 when `SOURCE_DATE_EPOCH` is set).
+    pub seconds: f64,
+    /// One entry per distinct failure, shrunk.
+    pub failures: Vec<EndpointFailure>,
+}
+
+/// One failure found on an endpoint, after shrinking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EndpointFailure {
+    /// Rule id that fired.
+    pub rule: String,
+    /// Operation (`operationId`, or `METHOD path`).
+    pub operation: String,
+    /// What went wrong on the minimal case.
+    pub message: String,
+    /// The minimal request as `METHOD target`.
+    pub request: String,
+    /// Response status of the minimal case (absent on a transport error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Shrinking steps tried.
+    pub shrink_steps: u64,
+    /// The replayable case file (`konform replay FILE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_file: Option<String>,
 }
 
 /// Process exit status derived from a report (stable across CLI, service and library).

@@ -216,6 +216,7 @@ fn log(report: &Report, cfg: &WriteCfg, keep: usize) -> (Value, usize) {
                 "verdict": report.summary.verdict.as_str(),
                 "standards": standards,
                 "documents": report.summary.documents,
+                "endpoint": report.endpoint,
             },
         }],
     });
@@ -322,6 +323,7 @@ mod tests {
             },
             standards: vec![],
             summary: Summary::of(&results),
+            endpoint: None,
             results,
         }
     }

@@ -207,6 +207,7 @@ mod tests {
             standards: vec![],
             summary: Summary::of(&results),
             results,
+            endpoint: None,
         }
     }
 

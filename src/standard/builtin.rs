@@ -19,7 +19,14 @@ fn rule(id: &str, title: &str, clause: &str) -> RuleSpec {
     }
 }
 
-/// The built-in input rules.
+fn endpoint(id: &str, title: &str, clause: &str) -> RuleSpec {
+    RuleSpec {
+        engine: vec![EngineKind::Endpoint],
+        ..rule(id, title, clause)
+    }
+}
+
+/// The built-in rules: input rules for every document, endpoint rules for every endpoint run.
 pub fn rules() -> Vec<RuleSpec> {
     vec![
         rule(
@@ -51,6 +58,51 @@ pub fn rules() -> Vec<RuleSpec> {
             "KONFORM-HTTP-001",
             "The HTTP/MIME capture is well-formed",
             "RFC 9112 §2-3; RFC 2046 §5.1.1",
+        ),
+        endpoint(
+            "KONFORM-ENDPOINT-001",
+            "The endpoint answers within the limits with valid HTTP (no timeout, reset, oversized or undecodable response)",
+            "RFC 9112 §2-6; RFC 9110 §8.4 (content codings)",
+        ),
+        endpoint(
+            "KONFORM-ENDPOINT-002",
+            "A SOAP request that violates the service's schema is answered with a SOAP fault",
+            "SOAP 1.1 §4.4, §6.2 (HTTP 500 with a Fault); PR-MESS §2.6",
+        ),
+        endpoint(
+            "KONFORM-OAS-001",
+            "A request is not answered with a server error (5xx)",
+            "RFC 9110 §15.6; OpenAPI 3.1 §4.8.16 (Responses Object)",
+        ),
+        endpoint(
+            "KONFORM-OAS-002",
+            "The response status code is documented for the operation",
+            "OpenAPI 3.0/3.1 Responses Object (status codes, ranges, default)",
+        ),
+        endpoint(
+            "KONFORM-OAS-003",
+            "The response Content-Type is documented for its status",
+            "OpenAPI 3.0/3.1 Response Object `content`",
+        ),
+        endpoint(
+            "KONFORM-OAS-004",
+            "Documented response headers are present when required and match their schema",
+            "OpenAPI 3.0/3.1 Response Object `headers`, Header Object",
+        ),
+        endpoint(
+            "KONFORM-OAS-005",
+            "The response body matches the documented schema",
+            "OpenAPI 3.0/3.1 Media Type Object `schema`",
+        ),
+        endpoint(
+            "KONFORM-OAS-006",
+            "A request that violates the description (confirmed invalid) is rejected with a 4xx status",
+            "RFC 9110 §15.5; OpenAPI 3.0/3.1 Parameter and Request Body Objects",
+        ),
+        endpoint(
+            "KONFORM-OAS-007",
+            "A request that conforms to the description is not rejected with a 4xx (other than 401, 403, 404, 409, 429)",
+            "RFC 9110 §15.5.1; OpenAPI 3.0/3.1 Parameter and Request Body Objects",
         ),
         RuleSpec {
             level: Level::Info,

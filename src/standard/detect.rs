@@ -16,6 +16,10 @@ pub trait Probe {
     /// The first node selected by `path`: (local name, text). XML: child steps of Clark names or
     /// `*`; JSON: a JSON Pointer (local name is the last token).
     fn select(&self, path: &str) -> Option<(String, String)>;
+    /// The side of the HTTP capture around the document, if it came in one.
+    fn http_side(&self) -> Option<super::manifest::HttpSide> {
+        None
+    }
 }
 
 /// A (standard, profile) pair that matched.
@@ -40,7 +44,19 @@ pub enum Detection {
 
 /// Checks one profile's match against a document; `Err` says why not.
 pub fn check_profile(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), String> {
-    if profile.format != doc.syntax() {
+    if let Some(side) = profile.http {
+        // One side of an HTTP exchange: the body may be of any syntax (or empty).
+        if doc.http_side() != Some(side) {
+            return Err(format!(
+                "expects an HTTP {} capture",
+                if side == super::manifest::HttpSide::Request {
+                    "request"
+                } else {
+                    "response"
+                }
+            ));
+        }
+    } else if profile.format != doc.syntax() {
         return Err(format!(
             "expects {:?}, document is {:?}",
             profile.format,

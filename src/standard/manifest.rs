@@ -210,6 +210,20 @@ pub struct ProfileSpec {
     /// When several profiles match a document, a unique highest precedence wins (default 0).
     #[serde(default)]
     pub precedence: i32,
+    /// The profile is one side of an HTTP exchange: only an HTTP capture with that start line
+    /// matches it, and the message body may be empty or of any media type.
+    #[serde(default)]
+    pub http: Option<HttpSide>,
+}
+
+/// Which side of an HTTP exchange a profile describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HttpSide {
+    /// A request (`METHOD target HTTP/1.1`).
+    Request,
+    /// A response (`HTTP/1.1 status reason`).
+    Response,
 }
 
 /// Content test recognising a profile.
@@ -330,6 +344,8 @@ pub enum EngineKind {
     Protocol,
     /// Checks konform applies to every document (well-formedness, safety).
     Input,
+    /// Checks of a live endpoint's behaviour (`konform endpoint`).
+    Endpoint,
 }
 
 /// What a rule needs to be evaluated.

@@ -4,10 +4,14 @@
 mod artefacts;
 mod bad_input;
 mod einvoice;
+mod endpoint;
 mod formats;
 mod jsonschema;
 mod reports;
 mod xroad;
+
+#[path = "../support/refserver/mod.rs"]
+pub mod refserver;
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

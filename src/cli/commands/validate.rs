@@ -178,17 +178,7 @@ fn repo_root(dir: &Path) -> PathBuf {
 pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     let started = report_time();
     // Parse report targets before any work, so a typo fails fast.
-    let mut targets = Vec::new();
-    for r in &a.reports {
-        let (fmt, path) = r
-            .split_once('=')
-            .ok_or_else(|| miette!("--report takes FORMAT=PATH, got `{r}`"))?;
-        let fmt = <Format as clap::ValueEnum>::from_str(fmt, true).map_err(|_| {
-            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-            miette!("unknown report format `{fmt}` ({})", names.join(", "))
-        })?;
-        targets.push((fmt, PathBuf::from(path)));
-    }
+    let targets = super::report_targets(&a.reports)?;
     let registry = load_registry(&a.common)?;
     let at = match a.at.as_deref() {
         Some(d) => {

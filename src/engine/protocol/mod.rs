@@ -7,6 +7,7 @@
 //! (both checked by tests and at compile time).
 
 pub mod soap;
+pub mod xroad_rest;
 pub mod xroad_soap;
 
 use super::{Body, CheckInput, Engine, EngineError, RawFinding, Worker};
@@ -107,7 +108,9 @@ impl RuleContext<'_> {
 
 /// Every protocol rule konform implements.
 pub fn registry() -> Vec<&'static dyn ProtocolRule> {
-    xroad_soap::rules()
+    let mut all = xroad_soap::rules();
+    all.extend(xroad_rest::rules());
+    all
 }
 
 /// Finds an implementation by id.

@@ -255,7 +255,7 @@ pub(super) fn soap_bytes<'a>(input: &CheckInput<'a>) -> &'a [u8] {
 // --- base64 and digests ----------------------------------------------------------------------
 
 /// Decodes standard base64 (RFC 4648 §4, padding required, no whitespace). `Err` says why not.
-pub(super) fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
+pub(in crate::engine::protocol) fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
     fn value(c: u8) -> Option<u32> {
         match c {
             b'A'..=b'Z' => Some(u32::from(c - b'A')),
@@ -303,7 +303,7 @@ pub(super) fn decode_base64(s: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Encodes bytes as standard padded base64.
-pub(super) fn encode_base64(data: &[u8]) -> String {
+pub(in crate::engine::protocol) fn encode_base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let sym = |v: u32| char::from(ALPHABET.get((v & 63) as usize).copied().unwrap_or(b'='));
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);

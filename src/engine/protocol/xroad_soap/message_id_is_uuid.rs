@@ -17,7 +17,7 @@ declare_rule! {
 }
 
 /// Whether `s` is `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hexadecimal digits.
-pub(super) fn is_uuid(s: &str) -> bool {
+pub(in crate::engine::protocol) fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups

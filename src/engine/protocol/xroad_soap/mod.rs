@@ -1,6 +1,6 @@
 //! Protocol rules of `xroad-soap` (X-Road Message Protocol v4.0), one file per rule.
 
-mod common;
+pub(super) mod common;
 
 mod body_has_one_wrapper;
 mod body_not_rpc_encoded;
@@ -13,8 +13,9 @@ mod fault_well_formed;
 mod header_and_body_present;
 mod identifier_characters;
 mod jwt_security_token_type;
-mod message_id_is_uuid;
+pub(super) mod message_id_is_uuid;
 mod message_id_present;
+mod metaservices;
 mod mtom_packaging;
 mod multipart_is_related_soap_first;
 mod no_duplicate_header_fields;
@@ -78,5 +79,11 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &represented_party_code::RepresentedPartyCode,
         &security_server_identifier_valid::SecurityServerIdentifierValid,
         &jwt_security_token_type::JwtSecurityTokenType,
+        &metaservices::ListRequestBody,
+        &metaservices::ListResponseServices,
+        &metaservices::ListWithoutMetaservices,
+        &metaservices::GetWsdlNamesService,
+        &metaservices::GetWsdlAttachment,
+        &metaservices::GetWsdlAddressHidden,
     ]
 }
