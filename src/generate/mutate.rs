@@ -1,0 +1,206 @@
+//! Rule-targeted mutants, in the manner of XML-MutaTe: small edits of a valid message (remove
+//! an element or attribute, empty it, put a wrong code value in it, pad it with whitespace),
+//! judged by the validator; a mutant is kept for a rule when the validator finds that rule,
+//! and only that rule, violated. Each kept mutant records its target rule.
+
+use super::tree::Element;
+use super::xml::Judge;
+use std::collections::BTreeMap;
+
+/// One edit of a message, addressed by pre-order element index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mutation {
+    /// Remove the element.
+    Remove(usize),
+    /// Remove its children and text.
+    Empty(usize),
+    /// Replace the text of a leaf with a code no code list holds.
+    Code(usize),
+    /// Surround the text of a leaf with whitespace.
+    Whitespace(usize),
+    /// Remove an attribute.
+    RemoveAttr(usize, String),
+    /// Replace an attribute's value with a code no code list holds.
+    CodeAttr(usize, String),
+}
+
+/// The value used for code mutations: outside every code list, XML-safe.
+pub const WRONG_CODE: &str = "ZZ-KONFORM";
+
+impl Mutation {
+    /// Applies the edit; `false` when the target does not exist.
+    pub fn apply(&self, e: &mut Element) -> bool {
+        match self {
+            Mutation::Remove(i) => e.remove(*i),
+            Mutation::Empty(i) => e.get_mut(*i).map(|n| n.children.clear()).is_some(),
+            Mutation::Code(i) => e.get_mut(*i).map(|n| n.set_text(WRONG_CODE)).is_some(),
+            Mutation::Whitespace(i) => e
+                .get_mut(*i)
+                .map(|n| {
+                    let t = n.text();
+                    n.set_text(&format!(" \n\t{t} \n"));
+                })
+                .is_some(),
+            Mutation::RemoveAttr(i, k) => e.get_mut(*i).is_some_and(|n| {
+                let before = n.attrs.len();
+                n.attrs.retain(|(name, _)| name != k);
+                n.attrs.len() < before
+            }),
+            Mutation::CodeAttr(i, k) => e.get_mut(*i).is_some_and(|n| {
+                n.attrs
+                    .iter_mut()
+                    .find(|(name, _)| name == k)
+                    .map(|a| a.1 = WRONG_CODE.to_string())
+                    .is_some()
+            }),
+        }
+    }
+
+    /// Element index the edit applies to.
+    pub fn target(&self) -> usize {
+        match self {
+            Mutation::Remove(i)
+            | Mutation::Empty(i)
+            | Mutation::Code(i)
+            | Mutation::Whitespace(i)
+            | Mutation::RemoveAttr(i, _)
+            | Mutation::CodeAttr(i, _) => *i,
+        }
+    }
+
+    /// Words for reports, with the path of the target.
+    pub fn describe(&self, path: &str) -> String {
+        match self {
+            Mutation::Remove(_) => format!("removed {path}"),
+            Mutation::Empty(_) => format!("emptied {path}"),
+            Mutation::Code(_) => format!("replaced the value of {path} by the code {WRONG_CODE}"),
+            Mutation::Whitespace(_) => format!("padded the value of {path} with whitespace"),
+            Mutation::RemoveAttr(_, k) => format!("removed {path}/@{k}"),
+            Mutation::CodeAttr(_, k) => {
+                format!("replaced {path}/@{k} by the code {WRONG_CODE}")
+            }
+        }
+    }
+}
+
+/// Every edit of a message, in document order.
+pub fn all_mutations(e: &Element) -> Vec<Mutation> {
+    let mut out = Vec::new();
+    for (i, _, n) in e.walk() {
+        if i > 0 {
+            out.push(Mutation::Remove(i));
+        }
+        if !n.children.is_empty() {
+            out.push(Mutation::Empty(i));
+        }
+        if n.is_leaf() && !n.text().trim().is_empty() {
+            out.push(Mutation::Code(i));
+            out.push(Mutation::Whitespace(i));
+        }
+        for (k, _) in &n.attrs {
+            if k != "xmlns" && !k.starts_with("xmlns:") {
+                out.push(Mutation::RemoveAttr(i, k.clone()));
+                out.push(Mutation::CodeAttr(i, k.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A mutant that violates exactly one rule.
+#[derive(Debug, Clone)]
+pub struct Mutant {
+    /// The rule it violates (and no other).
+    pub rule: String,
+    /// The edit.
+    pub mutation: Mutation,
+    /// What was done, in words.
+    pub description: String,
+}
+
+/// Tries the edits of `seed` in the order given by `order` (a permutation seed), at most
+/// `budget` of them, and keeps up to `per_rule` mutants per rule that violate exactly that
+/// rule. Stops early when `wanted` rules all have `per_rule` mutants.
+pub fn targeted_mutants(
+    seed: &Element,
+    order: u64,
+    budget: usize,
+    per_rule: usize,
+    wanted: usize,
+    judge: &mut Judge<'_>,
+) -> BTreeMap<String, Vec<Mutant>> {
+    let paths: Vec<String> = seed.walk().into_iter().map(|(_, p, _)| p).collect();
+    let mut edits = all_mutations(seed);
+    shuffle(&mut edits, order);
+    let mut out: BTreeMap<String, Vec<Mutant>> = BTreeMap::new();
+    for m in edits.into_iter().take(budget) {
+        let mut e = seed.clone();
+        if !m.apply(&mut e) {
+            continue;
+        }
+        let Some(failing) = judge(&e) else { continue };
+        if failing.len() != 1 {
+            continue;
+        }
+        let Some(rule) = failing.into_iter().next() else {
+            continue;
+        };
+        let slot = out.entry(rule.clone()).or_default();
+        if slot.len() < per_rule {
+            let path = paths.get(m.target()).map_or("?", String::as_str);
+            slot.push(Mutant {
+                rule,
+                description: m.describe(path),
+                mutation: m,
+            });
+        }
+        if out.len() >= wanted && out.values().all(|v| v.len() >= per_rule) {
+            break;
+        }
+    }
+    out
+}
+
+/// A deterministic Fisher-Yates shuffle (xorshift), so runs with the same seed agree.
+fn shuffle<T>(v: &mut [T], seed: u64) {
+    let mut x = seed | 1;
+    for i in (1..v.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::tree::parse;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn keeps_mutants_that_violate_exactly_one_rule() {
+        let seed = parse(r#"<r k="v"><a>1</a><b>2</b></r>"#).unwrap();
+        // rule A: <a> present; rule B: <b> has text "2"; removing <r>'s children breaks both.
+        let mut judge = |e: &Element| {
+            let w = e.walk();
+            let mut f = BTreeSet::new();
+            if !w.iter().any(|(_, _, n)| n.local() == "a") {
+                f.insert("A".to_string());
+            }
+            if !w
+                .iter()
+                .any(|(_, _, n)| n.local() == "b" && n.text() == "2")
+            {
+                f.insert("B".to_string());
+            }
+            Some(f)
+        };
+        let found = targeted_mutants(&seed, 42, 1000, 10, 99, &mut judge);
+        let a: Vec<&Mutation> = found["A"].iter().map(|m| &m.mutation).collect();
+        assert_eq!(a, vec![&Mutation::Remove(1)]);
+        assert_eq!(found["B"].len(), 4, "{:?}", found["B"]);
+        assert!(found["A"][0].description.contains("/r[1]/a[1]"));
+        assert_eq!(found.len(), 2);
+    }
+}
