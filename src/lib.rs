@@ -25,6 +25,7 @@ pub mod document;
 pub mod engine;
 pub mod generate;
 pub mod pipeline;
+pub mod probe;
 pub mod report;
 pub mod standard;
 pub mod vectors;

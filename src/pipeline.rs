@@ -722,6 +722,7 @@ pub fn build_report(
         standards,
         results,
         summary,
+        probe: None,
     }
 }
 

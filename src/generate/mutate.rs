@@ -5,7 +5,7 @@
 
 use super::tree::Element;
 use super::xml::Judge;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One edit of a message, addressed by pre-order element index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,9 +120,11 @@ pub struct Mutant {
 
 /// Tries the edits of `seed` in the order given by `order` (a permutation seed), at most
 /// `budget` of them, and keeps up to `per_rule` mutants per rule that violate exactly that
-/// rule. Stops early when `wanted` rules all have `per_rule` mutants.
+/// rule (beyond the rules in `baseline`, which the seed itself reports). Stops early when
+/// `wanted` rules all have `per_rule` mutants.
 pub fn targeted_mutants(
     seed: &Element,
+    baseline: &BTreeSet<String>,
     order: u64,
     budget: usize,
     per_rule: usize,
@@ -138,13 +140,12 @@ pub fn targeted_mutants(
         if !m.apply(&mut e) {
             continue;
         }
-        let Some(failing) = judge(&e) else { continue };
-        if failing.len() != 1 {
-            continue;
-        }
-        let Some(rule) = failing.into_iter().next() else {
+        let Some(judged) = judge(&e) else { continue };
+        let mut new = judged.rules.difference(baseline);
+        let (Some(rule), None) = (new.next(), new.next()) else {
             continue;
         };
+        let rule = rule.clone();
         let slot = out.entry(rule.clone()).or_default();
         if slot.len() < per_rule {
             let path = paths.get(m.target()).map_or("?", String::as_str);
@@ -176,7 +177,7 @@ fn shuffle<T>(v: &mut [T], seed: u64) {
 mod tests {
     use super::*;
     use crate::generate::tree::parse;
-    use std::collections::BTreeSet;
+    use crate::generate::xml::Judged;
 
     #[test]
     fn keeps_mutants_that_violate_exactly_one_rule() {
@@ -194,9 +195,12 @@ mod tests {
             {
                 f.insert("B".to_string());
             }
-            Some(f)
+            Some(Judged {
+                conformant: f.is_empty(),
+                rules: f,
+            })
         };
-        let found = targeted_mutants(&seed, 42, 1000, 10, 99, &mut judge);
+        let found = targeted_mutants(&seed, &BTreeSet::new(), 42, 1000, 10, 99, &mut judge);
         let a: Vec<&Mutation> = found["A"].iter().map(|m| &m.mutation).collect();
         assert_eq!(a, vec![&Mutation::Remove(1)]);
         assert_eq!(found["B"].len(), 4, "{:?}", found["B"]);

@@ -12,9 +12,17 @@ use super::xsd::SchemaModel;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
-/// How the validator judged a message: `Some(failing rule ids)` (empty: conformant), or
-/// `None` when it could not be evaluated.
-pub type Judge<'a> = dyn FnMut(&Element) -> Option<BTreeSet<String>> + 'a;
+/// How the validator judged a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Judged {
+    /// The verdict is conformant.
+    pub conformant: bool,
+    /// Rules with at least one finding, of any severity.
+    pub rules: BTreeSet<String>,
+}
+
+/// The validator as generators see it; `None` when a message could not be evaluated.
+pub type Judge<'a> = dyn FnMut(&Element) -> Option<Judged> + 'a;
 
 /// How a value may change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +83,8 @@ pub struct Template {
     pub seed: Element,
     /// Calibrated places of variation.
     pub places: Vec<Place>,
+    /// Rules the seed already reports (warnings of a conformant seed).
+    pub baseline: BTreeSet<String>,
 }
 
 /// One draw: per place, `None` (keep the seed) or a draw for its variation.
@@ -125,13 +135,15 @@ impl Template {
         budget: usize,
         judge: &mut Judge<'_>,
     ) -> Option<Template> {
-        if judge(&seed)? != BTreeSet::new() {
+        let baseline = judge(&seed)?;
+        if !baseline.conformant {
             return None;
         }
         let mut t = Template {
             name: name.to_string(),
             seed,
             places: Vec::new(),
+            baseline: baseline.rules,
         };
         let mut spent = 0;
         for place in candidates(&t.seed, schema) {
@@ -184,7 +196,7 @@ impl Template {
     fn alone_ok(&self, place: &Place, draw: u64, judge: &mut Judge<'_>) -> bool {
         let mut e = self.seed.clone();
         apply_place(&mut e, place, draw);
-        judge(&e).is_some_and(|f| f.is_empty())
+        judge(&e).is_some_and(|j| j.conformant && j.rules.is_subset(&self.baseline))
     }
 
     /// The strategy of plans for this template: each place varies with probability 1/2.
@@ -195,6 +207,21 @@ impl Template {
             .map(|_| proptest::option::of(any::<u64>()))
             .collect();
         per.boxed()
+    }
+
+    /// A plan's value variations only (no removals), for mutants addressed by seed index.
+    pub fn values_only(&self, plan: &Plan) -> Plan {
+        self.places
+            .iter()
+            .zip(plan)
+            .map(|(p, d)| {
+                if matches!(p, Place::Drop(_)) {
+                    None
+                } else {
+                    *d
+                }
+            })
+            .collect()
     }
 
     /// The message for a plan (values first, then removals from the last index backwards, so
@@ -256,14 +283,17 @@ mod tests {
             let fixed_ok = walk
                 .iter()
                 .any(|(_, _, n)| n.local() == "fixed" && n.text() == "x1");
-            let mut f = BTreeSet::new();
+            let mut rules = BTreeSet::new();
             if !has_id {
-                f.insert("ID".to_string());
+                rules.insert("ID".to_string());
             }
             if !fixed_ok {
-                f.insert("FIXED".to_string());
+                rules.insert("FIXED".to_string());
             }
-            Some(f)
+            Some(Judged {
+                conformant: rules.is_empty(),
+                rules,
+            })
         };
         let t = Template::calibrate("t", seed, &schema, 100, &mut judge).unwrap();
         assert!(t.places.contains(&Place::Drop(3)));
@@ -272,7 +302,7 @@ mod tests {
         assert!(!t.places.iter().any(|p| matches!(p, Place::Text(2, _))));
         let all: Plan = t.places.iter().map(|_| Some(7)).collect();
         let e = t.instantiate(&all);
-        assert_eq!(judge(&e), Some(BTreeSet::new()));
+        assert_eq!(judge(&e).map(|j| j.conformant), Some(true));
         assert_eq!(e.size(), 3);
         assert_eq!(reshape("ab-12", 5).len(), 5);
         assert_ne!(reshape("ab-12", 5), reshape("ab-12", 6));

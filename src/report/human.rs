@@ -145,6 +145,15 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
             w.write_all(out.as_bytes())?;
         }
     }
+    if let Some(p) = &report.probe {
+        writeln!(w)?;
+        for line in p.summary_lines() {
+            writeln!(w, "{line}")?;
+        }
+        for u in &p.coverage.uncovered {
+            writeln!(w, "  not covered: {} — {}", u.rule, u.reason)?;
+        }
+    }
     let s = &report.summary;
     writeln!(
         w,

@@ -264,6 +264,9 @@ pub struct Report {
     pub results: Vec<DocumentResult>,
     /// Totals.
     pub summary: Summary,
+    /// Property-based run of a vendor's command (`konform probe`), when this report is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<super::probe::ProbeReport>,
 }
 
 /// Process exit status derived from a report (stable across CLI, service and library).

@@ -219,6 +219,15 @@ fn log(report: &Report, cfg: &WriteCfg, keep: usize) -> (Value, usize) {
             },
         }],
     });
+    let mut log = log;
+    if let (Some(p), Some(props)) = (&report.probe, log.pointer_mut("/runs/0/properties")) {
+        if let Some(o) = props.as_object_mut() {
+            o.insert(
+                "probe".into(),
+                serde_json::to_value(p).unwrap_or(Value::Null),
+            );
+        }
+    }
     (log, omitted)
 }
 
@@ -321,6 +330,7 @@ mod tests {
             },
             standards: vec![],
             summary: Summary::of(&results),
+            probe: None,
             results,
         }
     }
