@@ -67,6 +67,8 @@ pub fn run() -> ExitStatus {
             output,
             common,
         } => commands::artefacts::lock(&selected, &output, &common),
+        Command::Probe(a) => commands::probe::run(a),
+        Command::Generate(a) => commands::generate::run(a),
         Command::Rule {
             id,
             standard,

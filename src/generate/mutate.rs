@@ -22,6 +22,12 @@ pub enum Mutation {
     RemoveAttr(usize, String),
     /// Replace an attribute's value with a code no code list holds.
     CodeAttr(usize, String),
+    /// Swap the element with its next element sibling (order).
+    Swap(usize),
+    /// Insert a copy of the element right after it (occurrence).
+    Duplicate(usize),
+    /// Give the element a name no schema declares (same prefix, local name + `Zz`).
+    Rename(usize),
 }
 
 /// The value used for code mutations: outside every code list, XML-safe.
@@ -53,6 +59,9 @@ impl Mutation {
                     .map(|a| a.1 = WRONG_CODE.to_string())
                     .is_some()
             }),
+            Mutation::Swap(i) => e.swap_with_next(*i),
+            Mutation::Duplicate(i) => e.duplicate(*i),
+            Mutation::Rename(i) => e.get_mut(*i).map(|n| n.name.push_str("Zz")).is_some(),
         }
     }
 
@@ -64,7 +73,10 @@ impl Mutation {
             | Mutation::Code(i)
             | Mutation::Whitespace(i)
             | Mutation::RemoveAttr(i, _)
-            | Mutation::CodeAttr(i, _) => *i,
+            | Mutation::CodeAttr(i, _)
+            | Mutation::Swap(i)
+            | Mutation::Duplicate(i)
+            | Mutation::Rename(i) => *i,
         }
     }
 
@@ -79,6 +91,9 @@ impl Mutation {
             Mutation::CodeAttr(_, k) => {
                 format!("replaced {path}/@{k} by the code {WRONG_CODE}")
             }
+            Mutation::Swap(_) => format!("swapped {path} with its next sibling element"),
+            Mutation::Duplicate(_) => format!("repeated {path}"),
+            Mutation::Rename(_) => format!("renamed {path} (local name + Zz)"),
         }
     }
 }
@@ -89,6 +104,9 @@ pub fn all_mutations(e: &Element) -> Vec<Mutation> {
     for (i, _, n) in e.walk() {
         if i > 0 {
             out.push(Mutation::Remove(i));
+            out.push(Mutation::Duplicate(i));
+            out.push(Mutation::Swap(i));
+            out.push(Mutation::Rename(i));
         }
         if !n.children.is_empty() {
             out.push(Mutation::Empty(i));

@@ -90,6 +90,37 @@ impl Element {
         remove_in(self, &mut i)
     }
 
+    /// Swaps the element at a pre-order index with its next element sibling; `false` when
+    /// it has none.
+    pub fn swap_with_next(&mut self, index: usize) -> bool {
+        self.with_parent(index, |children, k| {
+            let next = (k + 1..children.len()).find(|&j| matches!(children[j], Node::Element(_)));
+            next.map(|j| children.swap(k, j)).is_some()
+        })
+    }
+
+    /// Inserts a copy of the element at a pre-order index right after it.
+    pub fn duplicate(&mut self, index: usize) -> bool {
+        self.with_parent(index, |children, k| {
+            let copy = children[k].clone();
+            children.insert(k + 1, copy);
+            true
+        })
+    }
+
+    /// Calls `f` with the children of the parent of the element at `index` and its position
+    /// among them.
+    fn with_parent(&mut self, index: usize, f: impl FnOnce(&mut Vec<Node>, usize) -> bool) -> bool {
+        if index == 0 {
+            return false;
+        }
+        let mut i = index;
+        let Some((parent, k)) = locate_parent(self, &mut i) else {
+            return false;
+        };
+        f(&mut parent.children, k)
+    }
+
     /// Serialises to an XML document (with declaration).
     pub fn to_xml(&self) -> String {
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -132,6 +163,33 @@ fn get_mut_in<'a>(e: &'a mut Element, i: &mut usize) -> Option<&'a mut Element> 
         }
     }
     None
+}
+
+fn locate_parent<'a>(e: &'a mut Element, i: &mut usize) -> Option<(&'a mut Element, usize)> {
+    let mut found = None;
+    for (k, c) in e.children.iter().enumerate() {
+        if let Node::Element(c) = c {
+            if *i == 1 {
+                found = Some((k, false));
+                break;
+            }
+            let size = c.size();
+            if *i <= size {
+                *i -= 1;
+                found = Some((k, true));
+                break;
+            }
+            *i -= size;
+        }
+    }
+    match found {
+        Some((k, false)) => Some((e, k)),
+        Some((k, true)) => match &mut e.children[k] {
+            Node::Element(c) => locate_parent(c, i),
+            Node::Text(_) => None,
+        },
+        None => None,
+    }
 }
 
 fn remove_in(e: &mut Element, i: &mut usize) -> bool {
@@ -232,7 +290,7 @@ fn convert(node: roxmltree::Node<'_, '_>) -> Element {
     }
     for a in node.attributes() {
         let name = match a.namespace() {
-            Some(u) if u == "http://www.w3.org/XML/1998/namespace" => format!("xml:{}", a.name()),
+            Some("http://www.w3.org/XML/1998/namespace") => format!("xml:{}", a.name()),
             Some(u) => qualified(node, Some(u), a.name()),
             None => a.name().to_string(),
         };
@@ -282,5 +340,9 @@ mod tests {
         );
         assert!(u.to_xml().contains("<b x=\"1\">t</b><b/>"));
         assert!(!u.remove(0));
+        let mut v = t.clone();
+        assert!(v.swap_with_next(1) && v.to_xml().contains("<c><d/><e>&amp;</e></c><b x=\"1\">"));
+        assert!(v.duplicate(3) && v.size() == 7);
+        assert!(!v.swap_with_next(6));
     }
 }

@@ -169,12 +169,12 @@ impl Template {
                 Place::Text(i, ValueGen::Choice(ref v)) => {
                     spent += v.len().min(8);
                     let ok = t.ok_choices(&place, v, judge);
-                    (ok.len() > 1).then(|| Place::Text(i, ValueGen::Choice(ok)))
+                    (ok.len() > 1).then_some(Place::Text(i, ValueGen::Choice(ok)))
                 }
                 Place::Attr(i, ref k, ValueGen::Choice(ref v)) => {
                     spent += v.len().min(8);
                     let ok = t.ok_choices(&place, v, judge);
-                    (ok.len() > 1).then(|| Place::Attr(i, k.clone(), ValueGen::Choice(ok)))
+                    (ok.len() > 1).then_some(Place::Attr(i, k.clone(), ValueGen::Choice(ok)))
                 }
                 _ => None,
             };

@@ -2,13 +2,12 @@
 //! must be accepted, rule-targeted mutants rejected; a crash or a timeout is a failure
 //! whatever the message. The first failure of each kind is shrunk and saved as a vector.
 
+use super::cases::prepare;
 use super::exec::{Ended, Subject};
 use super::{Failures, Oracle, ProbeError, ProbeOptions, Seed, Tally, failure_result, save_vector};
-use crate::generate::mutate::{Mutant, targeted_mutants};
+use crate::generate::mutate::Mutant;
 use crate::generate::reduce::Reduction;
 use crate::generate::tree::Element;
-use crate::generate::xml::Template;
-use crate::generate::xsd::SchemaModel;
 use crate::generate::{runner, shrink};
 use crate::pipeline::Validator;
 use crate::report::model::{DocumentResult, Verdict};
@@ -16,12 +15,6 @@ use crate::report::probe::{ProbeFailure, ProbeMode, ProbeReport};
 use proptest::strategy::{Strategy, ValueTree};
 use std::collections::BTreeSet;
 use std::time::Instant;
-
-/// A template with its mutants.
-struct Prepared {
-    template: Template,
-    mutants: Vec<Mutant>,
-}
 
 /// What a case is expected to do, by konform's verdict.
 fn classify(verdict: Verdict, ended: &Ended) -> Option<&'static str> {
@@ -43,59 +36,6 @@ fn words(ended: &Ended) -> String {
     }
 }
 
-/// Calibrates the seeds and finds their mutants.
-fn prepare(
-    seeds: &[Seed],
-    oracle: &mut Oracle<'_>,
-    opts: &ProbeOptions,
-) -> Result<(Vec<Prepared>, usize), ProbeError> {
-    let schema = SchemaModel::of_package(&opts.standard);
-    let mut out = Vec::new();
-    let mut edits = 0;
-    for (k, s) in seeds.iter().enumerate() {
-        let mut judge = |e: &Element| oracle.judge(e);
-        let Some(template) = Template::calibrate(
-            &s.name,
-            s.tree.clone(),
-            &schema,
-            opts.calibration_budget,
-            &mut judge,
-        ) else {
-            continue;
-        };
-        edits += crate::generate::mutate::all_mutations(&template.seed)
-            .len()
-            .min(opts.mutation_budget);
-        let found = targeted_mutants(
-            &template.seed,
-            &template.baseline,
-            opts.seed ^ (k as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
-            opts.mutation_budget,
-            2,
-            usize::MAX,
-            &mut judge,
-        );
-        // Interleave rules so that round-robin over the list visits every rule early.
-        let mut mutants = Vec::new();
-        for round in 0..2 {
-            for list in found.values() {
-                if let Some(m) = list.get(round) {
-                    mutants.push(m.clone());
-                }
-            }
-        }
-        out.push(Prepared { template, mutants });
-    }
-    if out.is_empty() {
-        return Err(ProbeError::Config(format!(
-            "none of the {} seed message(s) is conformant to {}; generation needs at least one valid message (--seeds)",
-            seeds.len(),
-            opts.standard.spec.key()
-        )));
-    }
-    Ok((out, edits))
-}
-
 /// Runs consumer mode; returns the probe section and one result per failure.
 pub fn run(
     validator: &Validator,
@@ -111,9 +51,10 @@ pub fn run(
     let mut failures = Failures::default();
     let mut rng = runner(opts.seed);
     let (mut valid, mut mutant_cases) = (0, 0);
+    let mut hits: std::collections::BTreeMap<String, usize> = Default::default();
     let started = Instant::now();
     for k in 0..opts.cases {
-        let p = &prepared[k % prepared.len()];
+        let p = &prepared[(k / 2) % prepared.len()];
         let plan = p
             .template
             .plans()
@@ -121,7 +62,13 @@ pub fn run(
             .map_err(|e| ProbeError::Config(e.to_string()))?
             .current();
         let (tree, target) = if k % 2 == 1 && !p.mutants.is_empty() {
-            let m = &p.mutants[(k / 2 / prepared.len()) % p.mutants.len()];
+            // The mutant whose rule was targeted least so far (rotating among ties).
+            let rot = k / 2 / prepared.len();
+            let m = (0..p.mutants.len())
+                .map(|j| &p.mutants[(j + rot) % p.mutants.len()])
+                .min_by_key(|m| hits.get(&m.rule).copied().unwrap_or(0))
+                .unwrap_or(&p.mutants[0]);
+            *hits.entry(m.rule.clone()).or_default() += 1;
             let mut t = p.template.instantiate(&p.template.values_only(&plan));
             m.mutation.apply(&mut t);
             (t, Some(m))

@@ -6,6 +6,7 @@
 //! The oracle is konform's own validator ([`crate::pipeline`]); generation and shrinking come
 //! from [`crate::generate`]. Nothing here prints.
 
+mod cases;
 pub mod consumer;
 pub mod exec;
 pub mod inputs;
@@ -13,6 +14,7 @@ pub mod producer;
 mod seeds;
 mod vectors;
 
+pub use cases::{Want, generate};
 pub use seeds::{Seed, seed_files};
 
 use crate::generate::tree::Element;

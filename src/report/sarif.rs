@@ -220,13 +220,13 @@ fn log(report: &Report, cfg: &WriteCfg, keep: usize) -> (Value, usize) {
         }],
     });
     let mut log = log;
-    if let (Some(p), Some(props)) = (&report.probe, log.pointer_mut("/runs/0/properties")) {
-        if let Some(o) = props.as_object_mut() {
-            o.insert(
-                "probe".into(),
-                serde_json::to_value(p).unwrap_or(Value::Null),
-            );
-        }
+    if let (Some(p), Some(Value::Object(o))) =
+        (&report.probe, log.pointer_mut("/runs/0/properties"))
+    {
+        o.insert(
+            "probe".into(),
+            serde_json::to_value(p).unwrap_or(Value::Null),
+        );
     }
     (log, omitted)
 }
