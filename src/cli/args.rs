@@ -246,6 +246,9 @@ pub struct GenArgs {
     /// Edits tried per seed message when looking for rule-targeted mutants.
     #[arg(long, default_value_t = 600)]
     pub mutation_budget: usize,
+    /// Target only these rules with mutants (comma-separated; default: every rule).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub rules: Vec<String>,
     #[command(flatten)]
     pub common: StandardsArgs,
 }

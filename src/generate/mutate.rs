@@ -136,22 +136,47 @@ pub struct Mutant {
     pub description: String,
 }
 
+/// Which rules to look for.
+#[derive(Debug, Clone, Copy)]
+pub struct Targets<'a> {
+    /// Rules the seed itself reports (a mutant must add exactly one rule to them).
+    pub baseline: &'a BTreeSet<String>,
+    /// Only these rules (empty: any).
+    pub only: &'a [String],
+    /// Mutants kept per rule.
+    pub per_rule: usize,
+    /// Element local names (lower case) the target rules' contexts mention: edits of these
+    /// elements are tried first.
+    pub near: &'a BTreeSet<String>,
+}
+
 /// Tries the edits of `seed` in the order given by `order` (a permutation seed), at most
 /// `budget` of them, and keeps up to `per_rule` mutants per rule that violate exactly that
-/// rule (beyond the rules in `baseline`, which the seed itself reports). Stops early when
-/// `wanted` rules all have `per_rule` mutants.
+/// rule beyond the baseline. With `only` rules, stops once each has `per_rule` mutants.
 pub fn targeted_mutants(
     seed: &Element,
-    baseline: &BTreeSet<String>,
+    targets: Targets<'_>,
     order: u64,
     budget: usize,
-    per_rule: usize,
-    wanted: usize,
     judge: &mut Judge<'_>,
 ) -> BTreeMap<String, Vec<Mutant>> {
+    let Targets {
+        baseline,
+        only,
+        per_rule,
+        near,
+    } = targets;
     let paths: Vec<String> = seed.walk().into_iter().map(|(_, p, _)| p).collect();
     let mut edits = all_mutations(seed);
     shuffle(&mut edits, order);
+    if !near.is_empty() {
+        let locals: Vec<String> = seed
+            .walk()
+            .into_iter()
+            .map(|(_, _, n)| n.local().to_ascii_lowercase())
+            .collect();
+        edits.sort_by_key(|m| !locals.get(m.target()).is_some_and(|l| near.contains(l)));
+    }
     let mut out: BTreeMap<String, Vec<Mutant>> = BTreeMap::new();
     for m in edits.into_iter().take(budget) {
         let mut e = seed.clone();
@@ -164,6 +189,9 @@ pub fn targeted_mutants(
             continue;
         };
         let rule = rule.clone();
+        if !only.is_empty() && !only.contains(&rule) {
+            continue;
+        }
         let slot = out.entry(rule.clone()).or_default();
         if slot.len() < per_rule {
             let path = paths.get(m.target()).map_or("?", String::as_str);
@@ -173,11 +201,21 @@ pub fn targeted_mutants(
                 mutation: m,
             });
         }
-        if out.len() >= wanted && out.values().all(|v| v.len() >= per_rule) {
+        if !only.is_empty() && out.len() >= only.len() && out.values().all(|v| v.len() >= per_rule)
+        {
             break;
         }
     }
     out
+}
+
+/// The element names an XPath or message text mentions, lower case, without prefixes.
+pub fn mentioned_names(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || c == ':'))
+        .filter_map(|t| t.rsplit(':').next())
+        .filter(|t| t.len() > 2)
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 /// A deterministic Fisher-Yates shuffle (xorshift), so runs with the same seed agree.
@@ -218,10 +256,18 @@ mod tests {
                 rules: f,
             })
         };
-        let found = targeted_mutants(&seed, &BTreeSet::new(), 42, 1000, 10, 99, &mut judge);
+        let none = BTreeSet::new();
+        let targets = Targets {
+            baseline: &none,
+            only: &[],
+            per_rule: 10,
+            near: &none,
+        };
+        let found = targeted_mutants(&seed, targets, 42, 1000, &mut judge);
         let a: Vec<&Mutation> = found["A"].iter().map(|m| &m.mutation).collect();
-        assert_eq!(a, vec![&Mutation::Remove(1)]);
-        assert_eq!(found["B"].len(), 4, "{:?}", found["B"]);
+        assert_eq!(a.len(), 2, "{a:?}");
+        assert!(a.contains(&&Mutation::Remove(1)) && a.contains(&&Mutation::Rename(1)));
+        assert_eq!(found["B"].len(), 5, "{:?}", found["B"]);
         assert!(found["A"][0].description.contains("/r[1]/a[1]"));
         assert_eq!(found.len(), 2);
     }

@@ -180,7 +180,47 @@ impl Template {
             };
             t.places.extend(kept);
         }
+        t.settle_conflicts(budget.saturating_sub(spent).max(16), judge);
         Some(t)
+    }
+
+    /// Places that are fine alone can conflict in pairs (leaving out both the start and the end
+    /// date of a period). Random plans that fail point at them: the place that took part in
+    /// most failing plans is frozen, until a run of plans all stay conformant.
+    fn settle_conflicts(&mut self, budget: usize, judge: &mut Judge<'_>) {
+        let mut failed = vec![0usize; self.places.len()];
+        let (mut streak, mut x) = (0, 0x2545_f491_4f6c_dd1d_u64);
+        for _ in 0..budget {
+            if streak >= 12 || self.places.is_empty() {
+                break;
+            }
+            let plan: Plan = (0..self.places.len())
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x & 1 == 1).then_some(x >> 1)
+                })
+                .collect();
+            let e = self.instantiate(&plan);
+            if judge(&e).is_some_and(|j| j.conformant && j.rules.is_subset(&self.baseline)) {
+                streak += 1;
+                continue;
+            }
+            streak = 0;
+            for (i, d) in plan.iter().enumerate() {
+                if d.is_some() {
+                    failed[i] += 1;
+                }
+            }
+            let worst = (0..plan.len())
+                .filter(|&i| plan[i].is_some())
+                .max_by_key(|&i| (failed[i], std::cmp::Reverse(i)));
+            if let Some(w) = worst {
+                self.places.remove(w);
+                failed.remove(w);
+            }
+        }
     }
 
     fn ok_choices(&self, place: &Place, values: &[String], judge: &mut Judge<'_>) -> Vec<String> {

@@ -23,6 +23,7 @@ pub(crate) fn prepare(
     opts: &ProbeOptions,
 ) -> Result<(Vec<Prepared>, usize), ProbeError> {
     let schema = SchemaModel::of_package(&opts.standard);
+    let near = near_names(oracle, opts);
     let mut out = Vec::new();
     let mut edits = 0;
     for (k, s) in seeds.iter().enumerate() {
@@ -41,11 +42,14 @@ pub(crate) fn prepare(
             .min(opts.mutation_budget);
         let found = targeted_mutants(
             &template.seed,
-            &template.baseline,
+            crate::generate::mutate::Targets {
+                baseline: &template.baseline,
+                only: &opts.rules,
+                per_rule: 2,
+                near: &near,
+            },
             opts.seed ^ (k as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
             opts.mutation_budget,
-            2,
-            usize::MAX,
             &mut judge,
         );
         // Interleave rules so that round-robin over the list visits every rule early.
@@ -67,6 +71,38 @@ pub(crate) fn prepare(
         )));
     }
     Ok((out, edits))
+}
+
+/// Element names the contexts of the targeted rules (`--rules`) mention.
+fn near_names(oracle: &Oracle<'_>, opts: &ProbeOptions) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    if opts.rules.is_empty() {
+        return out;
+    }
+    if let Ok(c) = oracle.validator().compiled(&opts.standard) {
+        for e in c.engines() {
+            for (id, text) in e.rule_contexts() {
+                if opts.rules.contains(&id) {
+                    out.extend(crate::generate::mutate::mentioned_names(&text));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The calibrated templates for seed messages (what generated valid cases come from).
+pub fn templates(
+    validator: &crate::pipeline::Validator,
+    seeds: &[Seed],
+    opts: &ProbeOptions,
+) -> Result<Vec<Template>, ProbeError> {
+    let mut oracle = Oracle::new(validator);
+    Ok(prepare(seeds, &mut oracle, opts)?
+        .0
+        .into_iter()
+        .map(|p| p.template)
+        .collect())
 }
 
 /// What `konform generate` should write.

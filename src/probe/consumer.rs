@@ -142,7 +142,7 @@ pub fn run(
             ((valid + mutant_cases) as f64 / elapsed * 10.0).round() / 10.0
         },
         failures,
-        coverage: tally.coverage(validator, &opts.standard, edits),
+        coverage: tally.coverage(validator, &opts.standard, edits, &opts.rules),
     };
     Ok((report, results))
 }

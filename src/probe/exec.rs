@@ -8,7 +8,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How one run ended.
+/// How one run ended. Exit statuses 129–192 count as crashes: that is how a shell reports a
+/// command a signal ended (128 + the signal number).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ended {
     /// Exit status 0 (and output matching the accept pattern, when one is set).
@@ -182,6 +183,8 @@ impl Subject {
                     }
                     None => Ended::Accepted,
                 },
+                // How a shell reports a child that a signal ended (128 + signal number).
+                Some(c @ 129..=192) => Ended::Crashed(c - 128),
                 Some(c) => Ended::Rejected(c),
                 None => Ended::Crashed(0),
             }
@@ -217,11 +220,15 @@ mod tests {
         );
         assert_eq!(run("exit 3", 5000), Ended::Rejected(3));
         assert_eq!(run("kill -SEGV $$", 5000), Ended::Crashed(11));
+        assert_eq!(
+            run("sh -c 'kill -ABRT $$'; exit $?", 5000),
+            Ended::Crashed(6)
+        );
         let start = Instant::now();
         assert_eq!(run("sleep 5; true", 200), Ended::TimedOut);
         assert!(start.elapsed() < Duration::from_secs(3));
         assert!(subject("no-such-command-konform", 5000).run(p).is_err());
-        let out = subject("echo hi", 5000).run(p).unwrap();
+        let out = subject("echo hi; true", 5000).run(p).unwrap();
         assert_eq!(out.stdout, b"hi\n");
         let with_pattern = Subject::new(
             "echo REJECT",

@@ -14,7 +14,7 @@ pub mod producer;
 mod seeds;
 mod vectors;
 
-pub use cases::{Want, generate};
+pub use cases::{Want, generate, templates};
 pub use seeds::{Seed, seed_files};
 
 use crate::generate::tree::Element;
@@ -61,10 +61,13 @@ pub struct ProbeOptions {
     pub mutation_budget: usize,
     /// Report zero durations and rates (reproducible reports).
     pub zero_durations: bool,
+    /// Only target these rules with mutants (empty: every rule).
+    pub rules: Vec<String>,
 }
 
 /// The validator as the probe uses it: one session, judging messages of the standard.
 pub struct Oracle<'v> {
+    validator: &'v Validator,
     session: Session<'v>,
     fail_on: Severity,
     /// Validations done.
@@ -75,6 +78,7 @@ impl<'v> Oracle<'v> {
     /// An oracle over a validator whose options name the standard (and profile, if forced).
     pub fn new(validator: &'v Validator) -> Oracle<'v> {
         Oracle {
+            validator,
             session: validator.session(),
             fail_on: validator.options().fail_on,
             validations: 0,
@@ -96,6 +100,11 @@ impl<'v> Oracle<'v> {
     /// The judgement generators need.
     pub fn judge(&mut self, e: &Element) -> Option<Judged> {
         judged(&self.result(e))
+    }
+
+    /// The validator behind the oracle.
+    pub fn validator(&self) -> &'v Validator {
+        self.validator
     }
 
     /// The run's failure threshold.
@@ -152,13 +161,31 @@ impl Tally {
         validator: &Validator,
         package: &Arc<Package>,
         edits: usize,
+        only: &[String],
     ) -> Coverage {
         let mut c = Coverage::default();
         let Ok(compiled) = validator.compiled(package) else {
             return c;
         };
+        // Rules of the profiles' engines (Schematron asserts) and the manifest's rules.
+        let mut of_engines: BTreeSet<String> = BTreeSet::new();
+        for (p, _) in &self.profiles {
+            for (_, e) in compiled.engines_for(p) {
+                of_engines.extend(e.discovered_rules().into_iter().map(|r| r.id));
+            }
+        }
+        // Manifest rules count unless they are Schematron asserts of another profile's engine.
+        let manifest: BTreeSet<&str> = package
+            .spec
+            .rules
+            .iter()
+            .filter(|r| !r.profiles.is_empty() || !r.engine.contains(&EngineKind::Schematron))
+            .map(|r| r.id.as_str())
+            .collect();
         for r in compiled.rules.values() {
-            if r.engine.contains(&EngineKind::Input) {
+            if r.engine.contains(&EngineKind::Input)
+                || !(manifest.contains(r.id.as_str()) || of_engines.contains(&r.id))
+            {
                 continue;
             }
             let applies = |(p, v): &(String, String)| {
@@ -198,6 +225,9 @@ impl Tally {
                 continue;
             }
             let reason = match (p, f) {
+                (true, _) if !only.is_empty() && !only.contains(&r.id) => {
+                    "not targeted (--rules names other rules)".to_string()
+                }
                 (true, _) => format!(
                     "no single-rule mutant: none of the {edits} edits tried on the seed messages violated this rule alone"
                 ),

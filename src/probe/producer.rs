@@ -229,7 +229,7 @@ pub fn run(
             (count as f64 / elapsed * 10.0).round() / 10.0
         },
         failures,
-        coverage: tally.coverage(validator, &opts.standard, 0),
+        coverage: tally.coverage(validator, &opts.standard, 0, &[]),
     };
     let _ = bad;
     Ok((report, results))

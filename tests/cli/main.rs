@@ -6,6 +6,7 @@ mod bad_input;
 mod einvoice;
 mod formats;
 mod jsonschema;
+mod probe;
 mod reports;
 mod xroad;
 

@@ -9,7 +9,10 @@ use miette::miette;
 
 /// Runs `konform generate`.
 pub fn run(a: GenerateArgs) -> miette::Result<ExitStatus> {
-    let (validator, seeds, opts) = setup(&a.gen_args)?;
+    let (validator, seeds, mut opts) = setup(&a.gen_args, true)?;
+    if let Some(rule) = &a.invalid {
+        opts.rules = vec![rule.clone()];
+    }
     let want = match &a.invalid {
         Some(rule) => Want::Invalid(rule.clone()),
         None => Want::Valid,

@@ -16,7 +16,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// The validator, seed messages and options a generating command needs.
-pub(crate) fn setup(g: &GenArgs) -> miette::Result<(Validator, Vec<Seed>, ProbeOptions)> {
+pub(crate) fn setup(
+    g: &GenArgs,
+    need_seeds: bool,
+) -> miette::Result<(Validator, Vec<Seed>, ProbeOptions)> {
     let registry = load_registry(&g.common)?;
     let package = registry.resolve(&g.standard)?;
     if let Some(v) = &g.variant
@@ -34,7 +37,7 @@ pub(crate) fn setup(g: &GenArgs) -> miette::Result<(Validator, Vec<Seed>, ProbeO
     } else {
         seed_files(&g.seeds).map_err(|e| miette!("--seeds: {e}"))?
     };
-    if seeds.is_empty() {
+    if seeds.is_empty() && need_seeds {
         return Err(miette!(
             "no seed messages: {} ships no conformant XML vectors{}; name valid messages with --seeds",
             package.spec.key(),
@@ -54,6 +57,7 @@ pub(crate) fn setup(g: &GenArgs) -> miette::Result<(Validator, Vec<Seed>, ProbeO
         calibration_budget: g.calibration_budget,
         mutation_budget: g.mutation_budget,
         zero_durations: zero,
+        rules: g.rules.clone(),
     };
     let validator = Validator::new(
         registry,
@@ -130,7 +134,7 @@ pub fn run(a: ProbeArgs) -> miette::Result<ExitStatus> {
     } else {
         None
     };
-    let (validator, seeds, mut opts) = setup(&a.gen_args)?;
+    let (validator, seeds, mut opts) = setup(&a.gen_args, !producer_mode)?;
     opts.cases = a.cases;
     opts.out_dir = a.out.clone();
     opts.max_shrink = a.max_shrink;
