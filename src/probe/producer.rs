@@ -116,7 +116,7 @@ pub fn run(
     let mut rng = runner(opts.seed);
     let mut tally = Tally::default();
     let mut failures = Failures::default();
-    let (mut good, mut bad) = (0, 0);
+    let mut good = 0;
     let started = Instant::now();
     for k in 0..count {
         let (path, mut tree) = match (inputs, &strategy) {
@@ -135,7 +135,6 @@ pub fn run(
             good += 1;
             continue;
         };
-        bad += 1;
         if failures.repeat(rule, o.target.as_deref()) {
             continue;
         }
@@ -231,6 +230,5 @@ pub fn run(
         failures,
         coverage: tally.coverage(validator, &opts.standard, 0, &[]),
     };
-    let _ = bad;
     Ok((report, results))
 }

@@ -98,7 +98,8 @@ pub struct ProbeReport {
     pub mutant_cases: usize,
     /// Valid vectors the generator was seeded from.
     pub seeds: Vec<String>,
-    /// Cases per second over the case loop (0 when durations are suppressed).
+    /// Cases per second over the case loop, shrinking excluded (0 when durations are
+    /// suppressed).
     pub cases_per_second: f64,
     /// Failures, one per kind (probe rule and target rule), each shrunk.
     pub failures: Vec<ProbeFailure>,

@@ -78,7 +78,9 @@ fn shipped_seeds(id: &str, version: &str, g: &GenArgs) -> miette::Result<Vec<See
         .into_iter()
         .filter(|v| v.standard == id && v.version == version && v.name.ends_with(".xml"))
         .filter(|v| v.expected.verdict == crate::report::model::Verdict::Conformant)
-        .filter(|v| v.request.is_none() && v.expected.variant == g.variant)
+        // Responses paired with a request are used alone: calibration drops any seed that is
+        // not conformant without its pair.
+        .filter(|v| v.expected.variant == g.variant)
         .filter(|v| g.profile.is_none() || v.expected.profile == g.profile)
         .filter_map(|v| Seed::parse(&format!("{id}@{version}/{}", v.name), &v.bytes).ok())
         .collect())
@@ -158,7 +160,15 @@ pub fn run(a: ProbeArgs) -> miette::Result<ExitStatus> {
         }
     };
     let run = RunInfo {
-        id: RunInfo::derive_id(format!("{started}{}{}", opts.seed, std::process::id()).as_bytes()),
+        // Reproducible runs (SOURCE_DATE_EPOCH) share the id of their time and seed.
+        id: RunInfo::derive_id(
+            if opts.zero_durations {
+                format!("{started}\0{}\0{}", opts.seed, a.cases)
+            } else {
+                format!("{started}\0{}\0{}", opts.seed, std::process::id())
+            }
+            .as_bytes(),
+        ),
         started,
         finished: report_time(),
         argv: std::env::args().collect(),
