@@ -126,8 +126,9 @@ fn gen_for(schema: &SchemaModel, key: &str, original: &str) -> ValueGen {
 
 impl Template {
     /// Calibrates a seed: keeps the places whose variations alone stay conformant. Checks at
-    /// most `budget` variations (places are tried in document order). Returns `None` when the
-    /// seed itself is not conformant.
+    /// most `budget` variations (places are tried in document order), then up to as many
+    /// random combinations to settle conflicts. Returns `None` when the seed itself is not
+    /// conformant.
     pub fn calibrate(
         name: &str,
         seed: Element,
@@ -180,7 +181,7 @@ impl Template {
             };
             t.places.extend(kept);
         }
-        t.settle_conflicts(budget.saturating_sub(spent).max(16), judge);
+        t.settle_conflicts(budget.max(64), judge);
         Some(t)
     }
 
@@ -191,7 +192,7 @@ impl Template {
         let mut failed = vec![0usize; self.places.len()];
         let (mut streak, mut x) = (0, 0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..budget {
-            if streak >= 12 || self.places.is_empty() {
+            if streak >= 24 || self.places.is_empty() {
                 break;
             }
             let plan: Plan = (0..self.places.len())
