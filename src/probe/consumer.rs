@@ -47,7 +47,13 @@ pub fn run(
     let (prepared, edits) = prepare(seeds, &mut oracle, opts)?;
     let dir = tempfile::tempdir().map_err(|e| ProbeError::Config(e.to_string()))?;
     let case_file = dir.path().join("case.xml");
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        mutated: prepared
+            .iter()
+            .flat_map(|p| p.mutants.iter().map(|m| m.rule.clone()))
+            .collect(),
+        ..Tally::default()
+    };
     let mut failures = Failures::default();
     let mut rng = runner(opts.seed);
     let (mut valid, mut mutant_cases) = (0, 0);

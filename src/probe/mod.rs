@@ -124,6 +124,8 @@ pub fn judged(r: &DocumentResult) -> Option<Judged> {
 /// Which rules passed and failed on generated cases.
 #[derive(Debug, Default)]
 pub struct Tally {
+    /// Rules with at least one mutant in the catalogue (set by consumer mode).
+    pub mutated: BTreeSet<String>,
     passed: BTreeSet<String>,
     failed: BTreeSet<String>,
     profiles: BTreeSet<(String, String)>,
@@ -227,6 +229,9 @@ impl Tally {
             let reason = match (p, f) {
                 (true, _) if !only.is_empty() && !only.contains(&r.id) => {
                     "not targeted (--rules names other rules)".to_string()
+                }
+                (true, _) if self.mutated.contains(&r.id) => {
+                    "mutants exist but no mutant case reached it; raise --cases".to_string()
                 }
                 (true, _) => format!(
                     "no single-rule mutant: none of the {edits} edits tried on the seed messages violated this rule alone"
