@@ -4,6 +4,7 @@
 //!
 //! Both commands sit above this module and import it; it imports nothing of theirs.
 
+pub mod content;
 pub mod mutate;
 pub mod reduce;
 pub mod tree;

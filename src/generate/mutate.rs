@@ -3,7 +3,8 @@
 //! judged by the validator; a mutant is kept for a rule when the validator finds that rule,
 //! and only that rule, violated. Each kept mutant records its target rule.
 
-use super::tree::Element;
+use super::content::{ContentModel, Insertion, insertions};
+use super::tree::{Element, Node};
 use super::xml::Judge;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +29,8 @@ pub enum Mutation {
     Duplicate(usize),
     /// Give the element a name no schema declares (same prefix, local name + `Zz`).
     Rename(usize),
+    /// Add an element the schema allows but the message lacks (text `1`).
+    Insert(Insertion),
 }
 
 /// The value used for code mutations: outside every code list, XML-safe.
@@ -62,6 +65,16 @@ impl Mutation {
             Mutation::Swap(i) => e.swap_with_next(*i),
             Mutation::Duplicate(i) => e.duplicate(*i),
             Mutation::Rename(i) => e.get_mut(*i).map(|n| n.name.push_str("Zz")).is_some(),
+            Mutation::Insert(ins) => e.get_mut(ins.at).is_some_and(|n| {
+                let child = Element {
+                    name: ins.name.clone(),
+                    attrs: ins.declare.iter().cloned().collect(),
+                    children: vec![Node::Text("1".into())],
+                };
+                let at = ins.position.min(n.children.len());
+                n.children.insert(at, Node::Element(child));
+                true
+            }),
         }
     }
 
@@ -77,6 +90,7 @@ impl Mutation {
             | Mutation::Swap(i)
             | Mutation::Duplicate(i)
             | Mutation::Rename(i) => *i,
+            Mutation::Insert(ins) => ins.at,
         }
     }
 
@@ -94,13 +108,18 @@ impl Mutation {
             Mutation::Swap(_) => format!("swapped {path} with its next sibling element"),
             Mutation::Duplicate(_) => format!("repeated {path}"),
             Mutation::Rename(_) => format!("renamed {path} (local name + Zz)"),
+            Mutation::Insert(ins) => format!("added {} to {path}", ins.name),
         }
     }
 }
 
-/// Every edit of a message, in document order.
-pub fn all_mutations(e: &Element) -> Vec<Mutation> {
+/// Every edit of a message, in document order, plus (with a content model) the elements the
+/// schema allows to add.
+pub fn all_mutations(e: &Element, model: Option<&ContentModel>) -> Vec<Mutation> {
     let mut out = Vec::new();
+    if let Some(m) = model {
+        out.extend(insertions(e, m).into_iter().map(Mutation::Insert));
+    }
     for (i, _, n) in e.walk() {
         if i > 0 {
             out.push(Mutation::Remove(i));
@@ -148,6 +167,8 @@ pub struct Targets<'a> {
     /// Element local names (lower case) the target rules' contexts mention: edits of these
     /// elements are tried first.
     pub near: &'a BTreeSet<String>,
+    /// The schemas' content models, for insertions.
+    pub content: Option<&'a ContentModel>,
 }
 
 /// Tries the edits of `seed` in the order given by `order` (a permutation seed), at most
@@ -165,9 +186,10 @@ pub fn targeted_mutants(
         only,
         per_rule,
         near,
+        content,
     } = targets;
     let paths: Vec<String> = seed.walk().into_iter().map(|(_, p, _)| p).collect();
-    let mut edits = all_mutations(seed);
+    let mut edits = all_mutations(seed, content);
     shuffle(&mut edits, order);
     if !near.is_empty() {
         let locals: Vec<String> = seed
@@ -175,7 +197,17 @@ pub fn targeted_mutants(
             .into_iter()
             .map(|(_, _, n)| n.local().to_ascii_lowercase())
             .collect();
-        edits.sort_by_key(|m| !locals.get(m.target()).is_some_and(|l| near.contains(l)));
+        let name = |m: &Mutation| match m {
+            Mutation::Insert(ins) => Some(
+                ins.name
+                    .rsplit(':')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase(),
+            ),
+            other => locals.get(other.target()).cloned(),
+        };
+        edits.sort_by_key(|m| !name(m).is_some_and(|l| near.contains(&l)));
     }
     let mut out: BTreeMap<String, Vec<Mutant>> = BTreeMap::new();
     for m in edits.into_iter().take(budget) {
@@ -262,6 +294,7 @@ mod tests {
             only: &[],
             per_rule: 10,
             near: &none,
+            content: None,
         };
         let found = targeted_mutants(&seed, targets, 42, 1000, &mut judge);
         let a: Vec<&Mutation> = found["A"].iter().map(|m| &m.mutation).collect();

@@ -98,15 +98,7 @@ impl SchemaModel {
     /// Reads every XSD artefact of a package. Unparseable files are skipped (the XSD engine
     /// reports them when it compiles the package).
     pub fn of_package(package: &Package) -> SchemaModel {
-        let mut texts = Vec::new();
-        for a in &package.spec.artefacts {
-            if a.kind != ArtefactKind::Xsd {
-                continue;
-            }
-            if let Some((_, bytes)) = package.artefact(&a.name) {
-                texts.push(String::from_utf8_lossy(bytes).into_owned());
-            }
-        }
+        let texts = xsd_texts(package);
         SchemaModel::from_texts(texts.iter().map(String::as_str))
     }
 
@@ -176,6 +168,18 @@ impl SchemaModel {
     pub fn facets(&self, key: &str) -> Option<&Facets> {
         self.facets.get(key)
     }
+}
+
+/// The text of every XSD artefact of a package.
+pub fn xsd_texts(package: &Package) -> Vec<String> {
+    package
+        .spec
+        .artefacts
+        .iter()
+        .filter(|a| a.kind == ArtefactKind::Xsd)
+        .filter_map(|a| package.artefact(&a.name))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect()
 }
 
 fn is_xs(n: &roxmltree::Node<'_, '_>, local: &str) -> bool {

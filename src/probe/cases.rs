@@ -24,6 +24,7 @@ pub(crate) fn prepare(
 ) -> Result<(Vec<Prepared>, usize), ProbeError> {
     let schema = SchemaModel::of_package(&opts.standard);
     let near = near_names(oracle, opts);
+    let content = crate::generate::content::ContentModel::of_package(&opts.standard);
     let mut out = Vec::new();
     let mut edits = 0;
     for (k, s) in seeds.iter().enumerate() {
@@ -37,7 +38,7 @@ pub(crate) fn prepare(
         ) else {
             continue;
         };
-        edits += crate::generate::mutate::all_mutations(&template.seed)
+        edits += crate::generate::mutate::all_mutations(&template.seed, Some(&content))
             .len()
             .min(opts.mutation_budget);
         let found = targeted_mutants(
@@ -47,6 +48,7 @@ pub(crate) fn prepare(
                 only: &opts.rules,
                 per_rule: 2,
                 near: &near,
+                content: Some(&content),
             },
             opts.seed ^ (k as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15),
             opts.mutation_budget,
