@@ -26,6 +26,7 @@ pub mod endpoint;
 pub mod engine;
 pub mod generate;
 pub mod pipeline;
+pub mod probe;
 pub mod report;
 pub mod standard;
 pub mod vectors;

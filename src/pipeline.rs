@@ -780,6 +780,7 @@ pub fn build_report(
         results,
         summary,
         endpoint: None,
+        probe: None,
     }
 }
 

@@ -45,6 +45,11 @@ pub enum Command {
     Endpoint(Box<EndpointArgs>),
     /// Re-send a saved failing case (from `konform endpoint`) and check it again.
     Replay(ReplayArgs),
+    /// Property-based conformance of a vendor's command: generated messages for a consumer,
+    /// validated outputs of a producer; disagreements are shrunk and saved as vectors.
+    Probe(ProbeArgs),
+    /// Generate valid messages, or messages violating exactly one rule, for your own tests.
+    Generate(GenerateArgs),
     /// Explain a rule (protocol rules carry their documentation in konform).
     Rule {
         /// Rule id, e.g. XRD-SOAP-010.
@@ -223,6 +228,109 @@ pub struct ValidateArgs {
     pub jobs: Option<usize>,
     #[command(flatten)]
     pub common: StandardsArgs,
+}
+
+/// What generation starts from (shared by `probe` and `generate`).
+#[derive(Debug, Args, Clone)]
+pub struct GenArgs {
+    /// Standard, ID@VERSION.
+    #[arg(long, short = 's')]
+    pub standard: String,
+    /// Profile (default: every profile the seed messages have).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Rule variant (default: the standard's first).
+    #[arg(long)]
+    pub variant: Option<String>,
+    /// Valid messages to vary (files or folders of *.xml; default: the standard's shipped
+    /// conformant vectors).
+    #[arg(long = "seeds", value_name = "PATH")]
+    pub seeds: Vec<PathBuf>,
+    /// Seed of the run (default: fresh; the report records it).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Validations spent per seed message finding where it may vary.
+    #[arg(long, default_value_t = 300)]
+    pub calibration_budget: usize,
+    /// Edits tried per seed message when looking for rule-targeted mutants.
+    #[arg(long, default_value_t = 600)]
+    pub mutation_budget: usize,
+    /// Target only these rules with mutants (comma-separated; default: every rule).
+    #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
+    pub rules: Vec<String>,
+    #[command(flatten)]
+    pub common: StandardsArgs,
+}
+
+/// `probe` arguments.
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub gen_args: GenArgs,
+    /// Consumer command; `{file}` is replaced by the message file.
+    #[arg(
+        long,
+        value_name = "CMD",
+        required_unless_present = "producer",
+        conflicts_with = "producer"
+    )]
+    pub consumer: Option<String>,
+    /// Producer command; `{input}` is replaced by the input file; the message is its stdout.
+    #[arg(long, value_name = "CMD")]
+    pub producer: Option<String>,
+    /// Producer inputs: a folder (its files, sorted).
+    #[arg(
+        long,
+        value_name = "DIR",
+        requires = "producer",
+        conflicts_with = "generate_inputs"
+    )]
+    pub inputs: Option<PathBuf>,
+    /// Producer inputs generated from this JSON Schema.
+    #[arg(long, value_name = "SCHEMA", requires = "producer")]
+    pub generate_inputs: Option<PathBuf>,
+    /// Cases to run.
+    #[arg(long, default_value_t = 100)]
+    pub cases: usize,
+    /// Time limit per run of the command, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    pub timeout: u64,
+    /// A consumer accepts a message when it exits 0 and its output matches this regex
+    /// (default: exit status 0 alone).
+    #[arg(long, value_name = "REGEX")]
+    pub accept: Option<String>,
+    /// Where shrunk failures are saved, as vectors (`<id>/<version>/...`).
+    #[arg(long, value_name = "DIR", default_value = "konform-probe")]
+    pub out: PathBuf,
+    /// Most candidates tried while shrinking one failure.
+    #[arg(long, default_value_t = 300)]
+    pub max_shrink: usize,
+    /// Format of the report on standard output (`human` goes to standard error).
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: crate::report::Format,
+    /// Also write a report file, FORMAT=PATH (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    pub reports: Vec<String>,
+}
+
+/// `generate` arguments.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("kind").required(true).args(["valid", "invalid"])))]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub gen_args: GenArgs,
+    /// Generate conformant messages.
+    #[arg(long)]
+    pub valid: bool,
+    /// Generate messages that violate exactly this rule.
+    #[arg(long, value_name = "RULE")]
+    pub invalid: Option<String>,
+    /// How many.
+    #[arg(long, default_value_t = 10)]
+    pub count: usize,
+    /// Folder to write them to (each with its `.expected.toml`).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `endpoint` arguments.

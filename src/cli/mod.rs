@@ -69,6 +69,8 @@ pub fn run() -> ExitStatus {
         } => commands::artefacts::lock(&selected, &output, &common),
         Command::Endpoint(a) => commands::endpoint::run(*a),
         Command::Replay(a) => commands::replay::run(a),
+        Command::Probe(a) => commands::probe::run(a),
+        Command::Generate(a) => commands::generate::run(a),
         Command::Rule {
             id,
             standard,

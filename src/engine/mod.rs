@@ -134,6 +134,12 @@ pub trait Engine: Send + Sync {
     fn discovered_rules(&self) -> Vec<RuleSpec> {
         Vec::new()
     }
+    /// For each rule the engine evaluates by context (Schematron), the rule id and the text of
+    /// its context, test and message: where in a document the rule looks (used to aim
+    /// generated mutations near those nodes).
+    fn rule_contexts(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// Per-thread evaluation state of an engine.

@@ -4,7 +4,13 @@
 //!
 //! Both commands sit above this module and import it; it imports nothing of theirs.
 
+pub mod content;
 pub mod json;
+pub mod mutate;
+pub mod reduce;
+pub mod tree;
+pub mod xml;
+pub mod xsd;
 
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};

@@ -231,6 +231,26 @@ fn graph<'a>(
             emit(rule_node(&key, &iri, rule))?;
         }
     }
+    if let Some(p) = &report.probe {
+        emit(
+            Node::new(Id::Blank("probe".into()), &["konform:ProbeRun"])
+                .with(
+                    "dct:description",
+                    Obj::Str(Cow::Owned(p.summary_lines().join("\n"))),
+                )
+                .with("konform:seed", Obj::Str(Cow::Owned(p.seed.to_string())))
+                .with("konform:cases", Obj::Int(p.cases as u64))
+                .with("konform:failures", Obj::Int(p.failures.len() as u64))
+                .with(
+                    "konform:rulesCovered",
+                    Obj::Int(p.coverage.covered.len() as u64),
+                )
+                .with(
+                    "konform:rulesApplicable",
+                    Obj::Int(p.coverage.applicable as u64),
+                ),
+        )?;
+    }
     let date = || Obj::Typed(Cow::Borrowed(&report.run.finished), "xsd:dateTime");
     let fail_on = report.run.fail_on;
     let mut extra_rules: BTreeSet<String> = BTreeSet::new();

@@ -103,6 +103,32 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
             });
         }
     }
+    let probe_text;
+    if let Some(p) = &report.probe {
+        probe_text = p.summary_lines().join("; ");
+        let mut h = sha2::Sha256::new();
+        h.update(b"konform/probe\0");
+        h.update(p.standard.as_bytes());
+        h.update(p.seed.to_be_bytes());
+        issues.push(Issue {
+            kind: "issue",
+            check_name: "konform/probe",
+            description: probe_text.clone(),
+            categories: ["Compatibility"],
+            severity: "info",
+            fingerprint: hex::encode(h.finalize()),
+            location: Location {
+                path: p
+                    .failures
+                    .iter()
+                    .find_map(|f| f.vector.clone())
+                    .map(|v| cfg.location_path(&v).unwrap_or(v))
+                    .unwrap_or_else(|| ".".into()),
+                lines: Lines { begin: 1 },
+            },
+            engine_name: "konform",
+        });
+    }
     serde_json::to_writer_pretty(&mut *w, &issues)?;
     w.write_all(b"\n")
 }

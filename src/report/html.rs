@@ -443,6 +443,21 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
         );
     }
     o.push_str("</div>\n</div>\n</section>\n");
+    if let Some(p) = &report.probe {
+        o.push_str("<section id=\"probe\">\n<h2>Probe</h2>\n<ul>\n");
+        for line in p.summary_lines() {
+            let _ = writeln!(o, "<li>{}</li>", xml_text(&line));
+        }
+        for u in &p.coverage.uncovered {
+            let _ = writeln!(
+                o,
+                "<li>not covered: {} — {}</li>",
+                xml_text(&u.rule),
+                xml_text(&u.reason)
+            );
+        }
+        o.push_str("</ul>\n</section>\n");
+    }
     // Filters and the document list.
     o.push_str(
         "<section id=\"documents\">\n<h2>Documents</h2>\n<div id=\"filters\">\

@@ -151,6 +151,15 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
             writeln!(w, "{line}")?;
         }
     }
+    if let Some(p) = &report.probe {
+        writeln!(w)?;
+        for line in p.summary_lines() {
+            writeln!(w, "{line}")?;
+        }
+        for u in &p.coverage.uncovered {
+            writeln!(w, "  not covered: {} — {}", u.rule, u.reason)?;
+        }
+    }
     let s = &report.summary;
     writeln!(
         w,

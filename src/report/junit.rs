@@ -260,6 +260,9 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
         total.tests += 1;
         total.skipped += 1;
     }
+    if report.probe.is_some() {
+        total.tests += 1;
+    }
     write!(
         w,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"konform {}\" \
@@ -307,6 +310,36 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
             e.seed,
             e.cases,
             xml_text(&super::endpoint_lines(e).join("\n")),
+        )?;
+    }
+    if let Some(p) = &report.probe {
+        write!(
+            w,
+            "  <testsuite name=\"konform probe\" tests=\"1\" failures=\"0\" errors=\"0\" \
+             skipped=\"0\" time=\"0.000\" timestamp=\"{}\">\n    <properties>\n",
+            timestamp(&report.run.started)
+        )?;
+        let props = [
+            ("seed", p.seed.to_string()),
+            ("cases", p.cases.to_string()),
+            ("valid_cases", p.valid_cases.to_string()),
+            ("mutant_cases", p.mutant_cases.to_string()),
+            ("failures", p.failures.len().to_string()),
+            ("rules_covered", p.coverage.covered.len().to_string()),
+            ("rules_applicable", p.coverage.applicable.to_string()),
+        ];
+        for (k, v) in props {
+            writeln!(
+                w,
+                "      <property name=\"{k}\" value=\"{}\"/>",
+                xml_attr(&v)
+            )?;
+        }
+        write!(
+            w,
+            "    </properties>\n    <testcase name=\"rule coverage\" classname=\"konform.probe\" \
+             time=\"0.000\"/>\n    <system-out>{}</system-out>\n  </testsuite>\n",
+            xml_attr(&p.summary_lines().join("\n"))
         )?;
     }
     w.write_all(b"</testsuites>\n")
@@ -379,6 +412,7 @@ mod tests {
             standards: vec![],
             summary: Summary::of(&results),
             endpoint: None,
+            probe: None,
             results,
         }
     }

@@ -97,6 +97,14 @@ pub fn write(report: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Re
         cell(&report.tool.version),
     );
 
+    if let Some(p) = &report.probe {
+        let _ = writeln!(o, "### Probe\n");
+        for line in p.summary_lines() {
+            let _ = writeln!(o, "- {}", cell(&line));
+        }
+        let _ = writeln!(o);
+    }
+
     // Documents.
     let listed: Vec<&DocumentResult> = if report.results.len() <= MAX_DOCUMENTS {
         report.results.iter().collect()

@@ -12,6 +12,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod probe;
 pub mod sarif;
 pub mod svrl;
 pub mod write;

@@ -306,6 +306,9 @@ pub struct Report {
     /// What `konform endpoint` / `konform replay` did (absent for file validation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<EndpointRun>,
+    /// Property-based run of a vendor's command (`konform probe`), when this report is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<super::probe::ProbeReport>,
 }
 
 /// An endpoint run: the service contacted, the generated cases and the (shrunk) failures.

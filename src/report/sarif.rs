@@ -220,6 +220,15 @@ fn log(report: &Report, cfg: &WriteCfg, keep: usize) -> (Value, usize) {
             },
         }],
     });
+    let mut log = log;
+    if let (Some(p), Some(Value::Object(o))) =
+        (&report.probe, log.pointer_mut("/runs/0/properties"))
+    {
+        o.insert(
+            "probe".into(),
+            serde_json::to_value(p).unwrap_or(Value::Null),
+        );
+    }
     (log, omitted)
 }
 
@@ -324,6 +333,7 @@ mod tests {
             standards: vec![],
             summary: Summary::of(&results),
             endpoint: None,
+            probe: None,
             results,
         }
     }

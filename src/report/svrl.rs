@@ -208,6 +208,7 @@ mod tests {
             summary: Summary::of(&results),
             results,
             endpoint: None,
+            probe: None,
         }
     }
 

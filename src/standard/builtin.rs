@@ -26,7 +26,19 @@ fn endpoint(id: &str, title: &str, clause: &str) -> RuleSpec {
     }
 }
 
-/// The built-in rules: input rules for every document, endpoint rules for every endpoint run.
+fn probe(id: &str, title: &str, description: &str) -> RuleSpec {
+    RuleSpec {
+        description: Some(description.into()),
+        ..rule(
+            id,
+            title,
+            "konform probe (property-based conformance of a vendor's command)",
+        )
+    }
+}
+
+/// The built-in rules: input rules for every document, endpoint rules for every endpoint run,
+/// probe rules for every probe run.
 pub fn rules() -> Vec<RuleSpec> {
     vec![
         rule(
@@ -103,6 +115,44 @@ pub fn rules() -> Vec<RuleSpec> {
             "KONFORM-OAS-007",
             "A request that conforms to the description is not rejected with a 4xx (other than 401, 403, 404, 409, 429)",
             "RFC 9110 §15.5.1; OpenAPI 3.0/3.1 Parameter and Request Body Objects",
+        ),
+        probe(
+            "KONFORM-PROBE-001",
+            "A consumer accepts every conformant message",
+            "A generated message that konform judges conformant was rejected by the command \
+             (non-zero exit status, or output not matching --accept). Conformant messages, \
+             including those with optional elements present or absent and other values \
+             within the schema's facets, must be accepted.",
+        ),
+        probe(
+            "KONFORM-PROBE-002",
+            "A consumer rejects a message that violates a rule of the standard",
+            "A rule-targeted mutant (a conformant message with one edit: an element removed or \
+             emptied, a wrong code value, whitespace padding) that konform judges as violating \
+             exactly one rule was accepted by the command. The failure names the target rule.",
+        ),
+        probe(
+            "KONFORM-PROBE-003",
+            "The command does not crash on any message or input",
+            "The command was ended by a signal (segmentation fault, abort, kill), whatever the \
+             message. Rejecting a message is fine; crashing is not.",
+        ),
+        probe(
+            "KONFORM-PROBE-004",
+            "The command finishes within the time limit",
+            "The command ran longer than --timeout; konform ended its whole process group.",
+        ),
+        probe(
+            "KONFORM-PROBE-005",
+            "A producer's output conforms to the standard",
+            "The command's output for an input was judged non-conformant by konform; the \
+             failure names the rules it violates and the input (shrunk when generated).",
+        ),
+        probe(
+            "KONFORM-PROBE-006",
+            "A producer succeeds on valid input",
+            "The producer exited with a non-zero status (or produced no output) for an input \
+             that satisfies its input schema.",
         ),
         RuleSpec {
             level: Level::Info,

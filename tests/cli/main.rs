@@ -7,6 +7,7 @@ mod einvoice;
 mod endpoint;
 mod formats;
 mod jsonschema;
+mod probe;
 mod reports;
 mod xroad;
 

@@ -3,6 +3,8 @@
 pub mod artefacts;
 pub mod endpoint;
 pub mod endpoint_report;
+pub mod generate;
+pub mod probe;
 pub mod replay;
 pub mod standards;
 pub mod validate;

@@ -128,6 +128,9 @@ pub fn rule(
     {
         found = true;
         println!("{} (built-in) — {}\nclause: {}", r.id, r.title, r.clause);
+        if let Some(d) = &r.description {
+            println!("\n{d}");
+        }
     }
     if found {
         Ok(ExitStatus::Conformant)

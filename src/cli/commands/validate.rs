@@ -126,7 +126,7 @@ pub(crate) fn report_time() -> String {
         .unwrap_or_default()
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+pub(crate) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -167,7 +167,7 @@ fn run_id(started: &str, results: &[DocumentResult]) -> String {
 
 /// The repository root around `dir` (the nearest folder with `.git`), else `dir`: file
 /// locations in reports are relative to it.
-fn repo_root(dir: &Path) -> PathBuf {
+pub(crate) fn repo_root(dir: &Path) -> PathBuf {
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .unwrap_or(dir)

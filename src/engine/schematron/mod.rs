@@ -400,6 +400,20 @@ impl Engine for SchematronEngine {
         Ok(Box::new(SchematronWorker { engine: self }))
     }
 
+    fn rule_contexts(&self) -> Vec<(String, String)> {
+        let c = &self.compiled;
+        c.patterns
+            .iter()
+            .flat_map(|p| &p.rules)
+            .flat_map(|r| {
+                r.checks.iter().map(|k| {
+                    let test = c.exprs.get(k.test).map_or("", |e| e.source.as_str());
+                    (k.id.clone(), format!("{} {} {}", r.context, test, k.title))
+                })
+            })
+            .collect()
+    }
+
     fn discovered_rules(&self) -> Vec<RuleSpec> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();

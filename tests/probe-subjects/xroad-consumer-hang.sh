@@ -1,0 +1,3 @@
+#!/bin/sh
+# Defect: waits forever.
+sleep 30
