@@ -9,7 +9,6 @@
 mod cases;
 pub mod consumer;
 pub mod exec;
-pub mod inputs;
 pub mod producer;
 mod seeds;
 mod vectors;

@@ -4,11 +4,12 @@
 
 use super::exec::{Ended, Subject};
 use super::{Failures, Oracle, ProbeError, ProbeOptions, Tally, failure_result, save_vector};
-use crate::generate::{runner, shrink};
+use crate::generate::{json, runner, shrink};
 use crate::pipeline::Validator;
 use crate::report::model::{DocumentResult, Verdict};
 use crate::report::probe::{ProbeFailure, ProbeMode, ProbeReport};
-use proptest::strategy::{Strategy, ValueTree};
+use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -87,6 +88,28 @@ fn describe(o: &Outcome) -> String {
     }
 }
 
+/// Draws generated inputs until one the input schema accepts (the generator's values are
+/// only very probably valid); gives up after 100 draws with a configuration error.
+fn valid_tree(
+    strategy: &BoxedStrategy<serde_json::Value>,
+    rng: &mut TestRunner,
+    input_ok: &impl Fn(&serde_json::Value) -> bool,
+) -> Result<<BoxedStrategy<serde_json::Value> as Strategy>::Tree, ProbeError> {
+    for _ in 0..100 {
+        let t = strategy
+            .new_tree(rng)
+            .map_err(|e| ProbeError::Config(e.to_string()))?;
+        if input_ok(&t.current()) {
+            return Ok(t);
+        }
+    }
+    Err(ProbeError::Config(
+        "no value generated from the input schema in 100 draws satisfies it (unsatisfiable or \
+         beyond the generator: give --inputs instead)"
+            .into(),
+    ))
+}
+
 /// Runs producer mode.
 pub fn run(
     validator: &Validator,
@@ -103,12 +126,22 @@ pub fn run(
             serde_json::to_vec_pretty(v).unwrap_or_default(),
         )
     };
-    let strategy = match inputs {
-        Inputs::Generated(schema) => Some(super::inputs::strategy(schema).map_err(|e| {
-            ProbeError::Config(format!("cannot generate inputs from the schema: {e}"))
-        })?),
-        Inputs::Files(_) => None,
+    // Generated inputs come from the shared JSON Schema generator; each one is confirmed
+    // valid by the compiled input schema before the producer sees it (and while shrinking),
+    // so a failure is never blamed on an input the schema rejects.
+    let (strategy, checker) = match inputs {
+        Inputs::Generated(schema) => {
+            let checker = json::Checker::new(schema);
+            if !checker.usable() {
+                return Err(ProbeError::Config(
+                    "the input schema (--generate-inputs) does not compile as a JSON Schema".into(),
+                ));
+            }
+            (Some(json::valid(schema)), Some(checker))
+        }
+        Inputs::Files(_) => (None, None),
     };
+    let input_ok = |v: &serde_json::Value| checker.as_ref().is_none_or(|c| c.is_valid(v));
     let count = match inputs {
         Inputs::Files(f) => f.len(),
         Inputs::Generated(_) => opts.cases,
@@ -122,9 +155,7 @@ pub fn run(
         let (path, mut tree) = match (inputs, &strategy) {
             (Inputs::Files(f), _) => (f[k].clone(), None),
             (_, Some(s)) => {
-                let t = s
-                    .new_tree(&mut rng)
-                    .map_err(|e| ProbeError::Config(e.to_string()))?;
+                let t = valid_tree(s, &mut rng, &input_ok)?;
                 write(&t.current()).map_err(|e| ProbeError::Config(e.to_string()))?;
                 (input_file.clone(), Some(t))
             }
@@ -144,7 +175,7 @@ pub fn run(
         if let Some(t) = tree.as_mut() {
             let mut last = None;
             let shrunk = shrink(t, opts.max_shrink, |v| {
-                if write(v).is_err() {
+                if !input_ok(v) || write(v).is_err() {
                     return false;
                 }
                 match attempt(&mut oracle, subject, &input_file, None) {

@@ -370,3 +370,33 @@ fn xrechnung_consumers_and_producer() {
         "{input}"
     );
 }
+
+#[test]
+fn input_schemas_that_cannot_yield_valid_inputs_are_configuration_errors() {
+    let d = tmp();
+    let cmd = format!("{} {{input}}", subject("xroad-producer.sh"));
+    for (name, schema, says) in [
+        ("broken.json", r#"{"type": 12}"#, "does not compile"),
+        (
+            "empty.json",
+            r#"{"type": "string", "minLength": 5, "maxLength": 2}"#,
+            "satisfies it",
+        ),
+    ] {
+        let path = d.path().join(name);
+        std::fs::write(&path, schema).expect("schema");
+        let (code, _, err) = run(konform(d.path())
+            .env("KONFORM_HOME", d.path().join("store"))
+            .args([
+                "probe",
+                "--standard",
+                "xroad-soap@4.0.0",
+                "--producer",
+                &cmd,
+            ])
+            .arg("--generate-inputs")
+            .arg(&path));
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(err.contains(says), "{name}: {err}");
+    }
+}
