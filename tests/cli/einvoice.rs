@@ -159,3 +159,123 @@ fn two_xrechnung_versions_side_by_side_are_independent_of_load_order() {
     // And the versions agree with each other, as they share their artefacts.
     assert_eq!(runs[0].2, runs[1].2);
 }
+
+/// ubl-tc434-example1 without its issue date (BR-03, a model rule) and with an unknown
+/// currency code (BR-CL-04, a code-list rule).
+fn two_defects(shared: &Path, dir: &Path) -> PathBuf {
+    let example = shared.join("corpora/en16931-cen/ubl/examples/ubl-tc434-example1.xml");
+    let text = std::fs::read_to_string(example).expect("example");
+    let start = text.find("<cbc:IssueDate>").expect("has IssueDate");
+    let end =
+        text[start..].find("</cbc:IssueDate>").expect("closed") + start + "</cbc:IssueDate>".len();
+    let text = format!("{}{}", &text[..start], &text[end..]).replace(
+        "<cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>",
+        "<cbc:DocumentCurrencyCode>QQQ</cbc:DocumentCurrencyCode>",
+    );
+    let path = dir.join("two-defects.xml");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn phase_selects_which_patterns_run() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    fetched(&shared, d.path());
+    let doc = two_defects(&shared, d.path());
+    let go = |phase: Option<&str>| {
+        let mut c = konform(d.path());
+        c.env("KONFORM_HOME", d.path().join("store")).args([
+            "validate",
+            "--format",
+            "json",
+            "--standard",
+            "en16931@1.3.16",
+        ]);
+        if let Some(p) = phase {
+            c.args(["--phase", p]);
+        }
+        let (code, out, err) = run(c.arg(&doc));
+        (code, out, err)
+    };
+    let rules = |out: &str| fired(&checked_report(out));
+    let (code, out, err) = go(None);
+    assert_eq!(code, 1, "{err}");
+    let all = rules(&out);
+    assert!(
+        all.iter().any(|r| r == "BR-03") && all.iter().any(|r| r == "BR-CL-04"),
+        "{all:?}"
+    );
+    let (code, out, err) = go(Some("codelist_phase"));
+    assert_eq!(code, 1, "{err}");
+    let codes = rules(&out);
+    assert!(
+        codes.iter().any(|r| r == "BR-CL-04") && !codes.iter().any(|r| r == "BR-03"),
+        "{codes:?}"
+    );
+    let (code, out, err) = go(Some("EN16931model_phase"));
+    assert_eq!(code, 1, "{err}");
+    let model = rules(&out);
+    assert!(
+        model.iter().any(|r| r == "BR-03") && !model.iter().any(|r| r == "BR-CL-04"),
+        "{model:?}"
+    );
+    let (code, out, err) = go(Some("no_such_phase"));
+    assert_eq!(code, 2, "{err}");
+    let r = checked_report(&out);
+    let why = r["results"][0]["error"]["message"].as_str().unwrap_or("");
+    assert!(why.contains("phase `no_such_phase`"), "{out}");
+}
+
+#[test]
+fn svrl_lists_the_failed_asserts_with_test_and_location() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    fetched(&shared, d.path());
+    let doc = two_defects(&shared, d.path());
+    let (code, out, err) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .args([
+            "validate",
+            "--format",
+            "svrl",
+            "--standard",
+            "en16931@1.3.16",
+        ])
+        .arg(&doc));
+    assert_eq!(code, 1, "{err}");
+    let svrl = roxmltree::Document::parse(&out).unwrap_or_else(|e| panic!("not XML: {e}\n{out}"));
+    const SVRL: &str = "http://purl.oclc.org/dsdl/svrl";
+    assert_eq!(svrl.root_element().tag_name().namespace(), Some(SVRL));
+    let asserts: Vec<_> = svrl
+        .descendants()
+        .filter(|n| {
+            n.tag_name().name() == "failed-assert" && n.tag_name().namespace() == Some(SVRL)
+        })
+        .collect();
+    let br03 = asserts
+        .iter()
+        .find(|n| n.attribute("id") == Some("BR-03"))
+        .unwrap_or_else(|| panic!("no failed-assert for BR-03 in\n{out}"));
+    assert!(
+        br03.attribute("test")
+            .is_some_and(|t| t.contains("IssueDate")),
+        "{out}"
+    );
+    assert!(
+        br03.attribute("location")
+            .is_some_and(|l| l.starts_with("/")),
+        "{out}"
+    );
+    assert_eq!(br03.attribute("flag"), Some("fatal"));
+    assert!(
+        asserts
+            .iter()
+            .any(|n| n.attribute("id") == Some("BR-CL-04"))
+    );
+    assert!(
+        svrl.descendants()
+            .any(|n| n.tag_name().name() == "fired-rule"),
+        "no fired-rule before the asserts"
+    );
+}
