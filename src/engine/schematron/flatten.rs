@@ -103,7 +103,7 @@ fn flat(text: &str, namespaces: &[(String, String)], vars: &[Name]) -> Option<as
         }
         // The item's references parse as the names declared here; they are renamed to the
         // outer parse's names when spliced.
-        let piece = flat(&text[cut.start..cut.end], namespaces, &free)?;
+        let piece = flat_memo(&text[cut.start..cut.end], namespaces, &free)?;
         let [single] = <[ast::ExprSingleS; 1]>::try_from(piece.0.value.0).ok()?;
         pieces.push(Some((single, free)));
     }
@@ -120,6 +120,41 @@ fn flat(text: &str, namespaces: &[(String, String)], vars: &[Name]) -> Option<as
         return None;
     }
     Some(xpath)
+}
+
+/// Most entries [`flat_memo`] keeps per thread before starting afresh.
+const MEMO_LIMIT: usize = 20_000;
+
+thread_local! {
+    /// Parsed items by (text, namespaces, declared variables): official rule sets repeat the
+    /// same sub-expressions (`cac:TaxScheme/normalize-space(upper-case(cbc:ID))='VAT'`, code
+    /// list tests) hundreds of times.
+    static MEMO: std::cell::RefCell<std::collections::HashMap<String, Option<ast::XPath>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`flat`] of a cut item, remembered.
+fn flat_memo(text: &str, namespaces: &[(String, String)], vars: &[Name]) -> Option<ast::XPath> {
+    let mut key = String::with_capacity(text.len() + 64);
+    key.push_str(text);
+    for (p, u) in namespaces {
+        key.push_str(&format!("\u{0}{p}={u}"));
+    }
+    for v in vars {
+        key.push_str(&format!("\u{1}{v:?}"));
+    }
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let parsed = flat(text, namespaces, vars);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_LIMIT {
+            m.clear();
+        }
+        m.insert(key, parsed.clone());
+    });
+    parsed
 }
 
 /// Replaces each placeholder by its item (each must be used exactly once), renaming the
