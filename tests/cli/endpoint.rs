@@ -92,7 +92,7 @@ fn every_rest_defect_is_found_with_its_rule_and_shrunk() {
     let cases = [
         (Rest::NoXroadId, "XRD-REST-010"),
         (Rest::BadRequestHash, "XRD-REST-011"),
-        (Rest::NoServiceHeader, "XRD-REST-035"),
+        (Rest::NoServiceHeader, "XRD-RESTX-001"),
         (Rest::ErrorWithoutHeader, "XRD-REST-030"),
         (Rest::WrongErrorBody, "XRD-REST-031"),
         (Rest::ServerErrorOnInvalid, "KONFORM-OAS-001"),

@@ -36,7 +36,7 @@ pub enum Rest {
     NoXroadId,
     /// X-Road-Request-Hash not a SHA-512 (XRD-REST-011).
     BadRequestHash,
-    /// No X-Road-Service on responses (XRD-REST-035).
+    /// No X-Road-Service on responses (XRD-RESTX-001).
     NoServiceHeader,
     /// Security Server errors without the X-Road-Error header (XRD-REST-030).
     ErrorWithoutHeader,

@@ -80,7 +80,7 @@ declare_rule! {
     /// `test-vectors/xroad-rest/1.0.4/response-service-header-missing.http`
     /// ## Passing example
     /// `test-vectors/xroad-rest/1.0.4/response-conformant.http`
-    pub ResponseXroadHeaders { id: "XRD-REST-035" }
+    pub ResponseXroadHeaders { id: "XRD-RESTX-001" }
 }
 
 impl Check for ResponseXroadHeaders {
