@@ -266,12 +266,11 @@ fn scan(text: &str, from: usize, to: usize, cuts: &mut Vec<Cut>) -> Option<()> {
     let b = text.as_bytes();
     let mut i = from;
     while i < to {
+        if let Some(end) = opaque_end(b, i)? {
+            i = end;
+            continue;
+        }
         match b[i] {
-            b'\'' | b'"' => i = skip_string(b, i)?,
-            b'(' if b.get(i + 1) == Some(&b':') => i = skip_comment(b, i)?,
-            b'Q' if b.get(i + 1) == Some(&b'{') && (i == 0 || !is_name_byte(b[i - 1])) => {
-                i = b[i..].iter().position(|&c| c == b'}')? + i + 1;
-            }
             open @ (b'(' | b'[' | b'{') => {
                 let close = matching(b, i, to)?;
                 let before = word_before(text, i);
@@ -371,6 +370,20 @@ fn word_before(text: &str, i: usize) -> &str {
     if word.contains(':') { "" } else { word }
 }
 
+/// End (exclusive) of the string literal, comment or `Q{…}` namespace URI starting at `j`
+/// (their brackets and commas are not syntax): `Some(None)` when none starts there, `None`
+/// when one is not closed.
+fn opaque_end(b: &[u8], j: usize) -> Option<Option<usize>> {
+    Some(match b[j] {
+        b'\'' | b'"' => Some(skip_string(b, j)?),
+        b'(' if b.get(j + 1) == Some(&b':') => Some(skip_comment(b, j)?),
+        b'Q' if b.get(j + 1) == Some(&b'{') && (j == 0 || !is_name_byte(b[j - 1])) => {
+            Some(b[j..].iter().position(|&c| c == b'}')? + j + 1)
+        }
+        _ => None,
+    })
+}
+
 /// End (exclusive) of the string literal starting at `i` (doubled quotes escape).
 fn skip_string(b: &[u8], i: usize) -> Option<usize> {
     let q = b[i];
@@ -414,19 +427,11 @@ fn matching(b: &[u8], open: usize, to: usize) -> Option<usize> {
     let mut stack = vec![b[open]];
     let mut j = open + 1;
     while j < to {
+        if let Some(end) = opaque_end(b, j)? {
+            j = end;
+            continue;
+        }
         match b[j] {
-            b'\'' | b'"' => {
-                j = skip_string(b, j)?;
-                continue;
-            }
-            b'(' if b.get(j + 1) == Some(&b':') => {
-                j = skip_comment(b, j)?;
-                continue;
-            }
-            b'Q' if b.get(j + 1) == Some(&b'{') && !is_name_byte(b[j - 1]) => {
-                j = b[j..].iter().position(|&c| c == b'}')? + j + 1;
-                continue;
-            }
             c @ (b'(' | b'[' | b'{') => stack.push(c),
             c @ (b')' | b']' | b'}') => {
                 let want = match stack.pop()? {
@@ -454,19 +459,11 @@ fn items(b: &[u8], from: usize, to: usize) -> Option<Vec<(usize, usize)>> {
     let mut start = from;
     let mut j = from;
     while j < to {
+        if let Some(end) = opaque_end(b, j)? {
+            j = end;
+            continue;
+        }
         match b[j] {
-            b'\'' | b'"' => {
-                j = skip_string(b, j)?;
-                continue;
-            }
-            b'(' if b.get(j + 1) == Some(&b':') => {
-                j = skip_comment(b, j)?;
-                continue;
-            }
-            b'Q' if b.get(j + 1) == Some(&b'{') && !is_name_byte(b[j - 1]) => {
-                j = b[j..].iter().position(|&c| c == b'}')? + j + 1;
-                continue;
-            }
             b'(' | b'[' | b'{' => {
                 j = matching(b, j, to)? + 1;
                 continue;
