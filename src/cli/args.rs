@@ -139,14 +139,51 @@ pub enum VectorsAction {
     /// Run every vector of the installed standards (or of one).
     Run {
         /// Only this standard (ID[@VERSION]).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "suite")]
         standard: Option<String>,
         /// Folder of vectors laid out as `<id>/<version>/` (default: the vectors shipped with konform).
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", conflicts_with = "suite")]
         vectors: Option<PathBuf>,
+        #[command(flatten)]
+        suite: SuiteArgs,
         #[command(flatten)]
         common: StandardsArgs,
     },
+}
+
+/// A test suite in an upstream format (VEFA test sets, XML-MutaTe instances) run against
+/// Schematron files.
+#[derive(Debug, Args, Clone)]
+pub struct SuiteArgs {
+    /// Suite folder or file: VEFA `testSet`s or XML-MutaTe instances (recognised from the files).
+    #[arg(long, value_name = "PATH")]
+    pub suite: Option<PathBuf>,
+    /// Schematron to run, `[ALIAS=]FILE` (repeatable). XML-MutaTe needs the aliases its
+    /// instructions use (`xrubl=...`); VEFA uses the schema whose alias its `configuration`
+    /// starts with, else the one without an alias.
+    #[arg(long = "schematron", value_name = "[ALIAS=]FILE", requires = "suite")]
+    pub schematron: Vec<String>,
+    /// Schematron phase to run.
+    #[arg(long, requires = "suite")]
+    pub phase: Option<String>,
+    /// Output: one line per test (`text`) or the whole run as JSON.
+    #[arg(long, value_enum, default_value = "text", requires = "suite")]
+    pub format: SuiteOutput,
+    /// Also write the run as JSON to this file (atomically).
+    #[arg(long, value_name = "FILE", requires = "suite")]
+    pub output: Option<PathBuf>,
+    /// Print only tests that do not agree (text output).
+    #[arg(long, requires = "suite")]
+    pub only_disagreements: bool,
+}
+
+/// Output of a suite run.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SuiteOutput {
+    /// One line per test and a summary.
+    Text,
+    /// JSON.
+    Json,
 }
 
 /// When to colour output.

@@ -37,9 +37,13 @@ pub fn run() -> ExitStatus {
                 VectorsAction::Run {
                     standard,
                     vectors,
+                    suite,
                     common,
                 },
-        } => commands::vectors::run(standard.as_deref(), vectors, &common),
+        } => match suite.suite.clone() {
+            Some(path) => commands::vectors::run_suite(&path, &suite),
+            None => commands::vectors::run(standard.as_deref(), vectors, &common),
+        },
         Command::Standards {
             action:
                 StandardsAction::Fetch {

@@ -3,6 +3,7 @@
 //! Vectors come from the copy of `test-vectors/` embedded in the binary or from a folder laid
 //! out as `<id>/<version>/<name>.<ext>` + `<name>.expected.toml`.
 
+pub mod suite;
 pub mod vefa;
 pub mod xmute;
 

@@ -9,6 +9,7 @@ mod formats;
 mod jsonschema;
 mod probe;
 mod reports;
+mod suites;
 mod xroad;
 
 #[path = "../support/refserver/mod.rs"]

@@ -1,0 +1,220 @@
+//! `konform vectors run --suite`: upstream suite formats (VEFA, XML-MutaTe) against named
+//! Schematron files, on konform's own fixtures and on the official corpora.
+
+use crate::{konform, root, run, shared};
+use serde_json::Value;
+
+fn fixtures() -> std::path::PathBuf {
+    root().join("tests/fixtures/suites")
+}
+
+#[test]
+fn vefa_fixture_reports_expected_actual_and_verdict_per_test() {
+    let f = fixtures();
+    let (code, out, err) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        "vefa",
+        "--schematron",
+        "rules.sch",
+    ]));
+    // One test is wrong on purpose: konform disagrees with it, so the run fails.
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("agree         order.xml#1  (Missing ID fires ORD-01)\n    expected: ORD-01 fires as error\n    actual:   ORD-01 fired as error"), "{out}");
+    assert!(out.contains("agree         order.xml#2  (Missing note is a warning)\n    expected: ORD-02 fires as warning\n    actual:   ORD-02 fired as warning"), "{out}");
+    assert!(out.contains("disagree      order.xml#3"), "{out}");
+    assert!(out.contains("    actual:   ORD-03 did not fire"), "{out}");
+    assert!(
+        out.ends_with("4 tests (VEFA test sets): 3 agree, 1 disagree, 0 not checkable\n"),
+        "{out}"
+    );
+    let (code, out, _) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        "vefa",
+        "--schematron",
+        "rules.sch",
+        "--only-disagreements",
+    ]));
+    assert_eq!(code, 1);
+    assert!(
+        !out.contains("order.xml#0") && out.contains("order.xml#3"),
+        "{out}"
+    );
+}
+
+#[test]
+fn vefa_configuration_picks_the_aliased_schema() {
+    let f = fixtures();
+    // The test set's configuration is `orders`: the alias `ord` is a prefix of it.
+    let (code, out, err) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        "vefa/order.xml",
+        "--schematron",
+        "ord=rules.sch",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["format"], "vefa");
+    assert_eq!(v["summary"]["agree"], 3);
+    // An alias that matches no configuration, and no default schema: not checkable, not agreement.
+    let (code, out, err) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        "vefa",
+        "--schematron",
+        "cii=rules.sch",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["not_checkable"], 4);
+    assert_eq!(v["summary"]["agree"], 0);
+}
+
+#[test]
+fn xmute_fixture_runs_each_mutant_with_its_alias() {
+    let f = fixtures();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("suite.json");
+    let (code, out, err) = run(konform(&f)
+        .args([
+            "vectors",
+            "run",
+            "--suite",
+            "xmute",
+            "--schematron",
+            "ord=rules.sch",
+            "--output",
+        ])
+        .arg(&report));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.ends_with("5 tests (XML-MutaTe instances): 3 agree, 1 disagree, 1 not checkable\n"),
+        "{out}"
+    );
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let tests = v["tests"].as_array().unwrap();
+    let by_id = |suffix: &str| {
+        tests
+            .iter()
+            .find(|t| t["id"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no test ending {suffix}: {v}"))
+    };
+    // `code` makes one mutant per value: 0 breaks ORD-03 (agree), 5 does not (disagree).
+    assert_eq!(by_id("\"0\"")["verdict"], "agree");
+    let five = by_id("\"5\"");
+    assert_eq!(five["verdict"], "disagree");
+    assert_eq!(five["expected"][0], "ord:ORD-03 fires");
+    assert_eq!(
+        five["actual"][0],
+        "ord:ORD-03: ORD-03 did not fire, expected to"
+    );
+    assert_eq!(v["schemas"][0]["alias"], "ord");
+    assert_eq!(v["schemas"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        tests
+            .iter()
+            .filter(|t| t["verdict"] == "not-checkable")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn suite_usage_errors_exit_2() {
+    let f = fixtures();
+    let (code, _, err) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        "xmute",
+        "--schematron",
+        "rules.sch",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("XML-MutaTe instances name schemas by alias"),
+        "{err}"
+    );
+    let (code, _, err) = run(konform(&f).args(["vectors", "run", "--suite", "vefa"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--schematron"), "{err}");
+    let (code, _, err) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        ".",
+        "--schematron",
+        "rules.sch",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("mixes 1 VEFA test set(s) and 1 XML-MutaTe instance(s)"),
+        "{err}"
+    );
+    let (code, _, err) = run(konform(&f).args([
+        "vectors",
+        "run",
+        "--suite",
+        "vefa",
+        "--schematron",
+        "missing.sch",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.sch"), "{err}");
+}
+
+#[test]
+fn cen_cii_vefa_suite_agrees_through_the_cli() {
+    let Some(s) = shared() else { return };
+    let c = s.join("corpora/en16931-cen");
+    let (code, out, err) = run(konform(&c).args([
+        "vectors",
+        "run",
+        "--suite",
+        "test/cii",
+        "--schematron",
+        "cii/schematron/EN16931-CII-validation.sch",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}\n{out}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["tests"], 9);
+    assert_eq!(v["summary"]["agree"], 9);
+}
+
+#[test]
+fn xrechnung_xmute_suite_agrees_through_the_cli() {
+    let Some(s) = shared() else { return };
+    let x = s.join("corpora/xrechnung-schematron");
+    let (code, out, err) = run(konform(&x).args([
+        "vectors",
+        "run",
+        "--suite",
+        "test/instances",
+        "--schematron",
+        "xrubl=src/validation/schematron/ubl/XRechnung-UBL-validation.sch",
+        "--schematron",
+        "xrcii=src/validation/schematron/cii/XRechnung-CII-validation.sch",
+        "--only-disagreements",
+    ]));
+    assert_eq!(code, 0, "{err}\n{out}");
+    // Not checkable: mutants whose every expectation names a Peppol rule merged in at
+    // XRechnung's build (not in the corpus).
+    assert!(
+        out.ends_with(
+            "1179 tests (XML-MutaTe instances): 702 agree, 0 disagree, 477 not checkable\n"
+        ),
+        "{out}"
+    );
+}
