@@ -82,7 +82,9 @@ fn severities_map_from_flag_and_role() {
         r#"{HEAD}<pattern><rule context="/" flag="warning">
           <assert id="W" test="false()">w</assert>
           <assert id="F" flag="fatal" test="false()">f</assert>
-          <assert id="I" role="information" test="false()">i</assert></rule></pattern></schema>"#
+          <assert id="I" role="information" test="false()">i</assert>
+          <assert id="S" severity="info" flag="fatal" test="false()">ISO 2016 @severity wins</assert>
+          <assert id="R" test="false()">rule flag applies</assert></rule></pattern></schema>"#
     ));
     let r = run(&e, "<x/>");
     let sev: Vec<_> = r
@@ -95,9 +97,34 @@ fn severities_map_from_flag_and_role() {
         vec![
             ("W", Some(Severity::Warning)),
             ("F", Some(Severity::Error)),
-            ("I", Some(Severity::Info))
+            ("I", Some(Severity::Info)),
+            ("S", Some(Severity::Info)),
+            ("R", Some(Severity::Warning))
         ]
     );
+}
+
+#[test]
+fn descendant_rewrite_keeps_positional_meaning() {
+    // `//a:i[1]` is "every a:i that is the first a:i child of its parent" (two here), not
+    // "the first a:i in the document"; the engine turns `//x` into `descendant::x` only where
+    // a predicate cannot be positional.
+    let e = engine(&format!(
+        r#"{HEAD}<pattern><rule context="/"><let name="n" value="2"/>
+          <report id="P1" test="count(//a:i[1]) = 2">p</report>
+          <report id="P2" test="count(//a:i[last()]) = 2">p</report>
+          <report id="P3" test="count(//a:i[$n]) = 1">p</report>
+          <report id="P4" test="count(//a:i[@k = 'v']) = 2">p</report>
+          <report id="P5" test="count((//a:i)[1]) = 1">p</report>
+          <report id="P6" test="//a:i[2]/@k = 'v'">p</report>
+          <report id="P7" test="count(//@k) = 2">p</report></rule></pattern></schema>"#
+    ));
+    let r = run(
+        &e,
+        r#"<a:r xmlns:a="urn:a"><a:g><a:i/><a:i k="v"/></a:g><a:g><a:i k="v"/></a:g></a:r>"#,
+    );
+    let want: Vec<String> = (1..=7).map(|i| format!("P{i}:successful-report")).collect();
+    assert_eq!(fired(&r), want);
 }
 
 #[test]
