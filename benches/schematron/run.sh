@@ -7,7 +7,8 @@
 #   defaults: the EN 16931 UBL rules, the EN 16931 UBL examples, 1000
 #   DOCS_DIR=vefa-ubl: the VEFA UBL test fragments, extracted to a temporary folder
 # needs: ../shared/corpora, and saxonche (benches use $PEERS_DIR/venv from
-# ../shared/peers/install.sh). Builds konform in release mode.
+# ../shared/peers/install.sh). Builds konform in release mode; KONFORM_BENCH_PROFILE=debug
+# skips the release build when only the differential matters (timings are then meaningless).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SHARED=../shared/corpora
@@ -23,7 +24,7 @@ if [ "$DOCS" = vefa-ubl ]; then
 fi
 echo "== konform"
 KONFORM_BENCH_SCH=$SCH KONFORM_BENCH_DOCS=$DOCS KONFORM_BENCH_N=$N KONFORM_BENCH_OUT=$OUT/konform.tsv \
-  cargo test -q --release --test schematron_bench -- --ignored --nocapture 2>&1 | grep -v '^ *[0-9.]*[mµn]s cold' || true
+  cargo test -q $([ "${KONFORM_BENCH_PROFILE:-release}" = debug ] || echo --release) --test schematron_bench -- --ignored --nocapture 2>&1 | grep -v '^ *[0-9.]*[mµn]s cold' || true
 echo "== saxon"
 "$PY" benches/schematron/saxon_run.py "$SCH" "$DOCS" "$OUT/saxon.tsv" "$N"
 echo "== differential (fired rule ids per document)"
