@@ -3,22 +3,23 @@
 
 use crate::{konform, root, run, shared};
 use serde_json::Value;
+use std::path::Path;
 
 fn fixtures() -> std::path::PathBuf {
     root().join("tests/fixtures/suites")
 }
 
+/// `konform vectors run --suite SUITE ARGS...` in `dir`.
+fn suite(dir: &Path, suite: &str, args: &[&str]) -> (i32, String, String) {
+    run(konform(dir)
+        .args(["vectors", "run", "--suite", suite])
+        .args(args))
+}
+
 #[test]
 fn vefa_fixture_reports_expected_actual_and_verdict_per_test() {
     let f = fixtures();
-    let (code, out, err) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
-        "vefa",
-        "--schematron",
-        "rules.sch",
-    ]));
+    let (code, out, err) = suite(&f, "vefa", &["--schematron", "rules.sch"]);
     // One test is wrong on purpose: konform disagrees with it, so the run fails.
     assert_eq!(code, 1, "{err}");
     assert!(out.contains("agree         order.xml#1  (Missing ID fires ORD-01)\n    expected: ORD-01 fires as error\n    actual:   ORD-01 fired as error"), "{out}");
@@ -29,15 +30,11 @@ fn vefa_fixture_reports_expected_actual_and_verdict_per_test() {
         out.ends_with("4 tests (VEFA test sets): 3 agree, 1 disagree, 0 not checkable\n"),
         "{out}"
     );
-    let (code, out, _) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
+    let (code, out, _) = suite(
+        &f,
         "vefa",
-        "--schematron",
-        "rules.sch",
-        "--only-disagreements",
-    ]));
+        &["--schematron", "rules.sch", "--only-disagreements"],
+    );
     assert_eq!(code, 1);
     assert!(
         !out.contains("order.xml#0") && out.contains("order.xml#3"),
@@ -49,31 +46,21 @@ fn vefa_fixture_reports_expected_actual_and_verdict_per_test() {
 fn vefa_configuration_picks_the_aliased_schema() {
     let f = fixtures();
     // The test set's configuration is `orders`: the alias `ord` is a prefix of it.
-    let (code, out, err) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
+    let (code, out, err) = suite(
+        &f,
         "vefa/order.xml",
-        "--schematron",
-        "ord=rules.sch",
-        "--format",
-        "json",
-    ]));
+        &["--schematron", "ord=rules.sch", "--format", "json"],
+    );
     assert_eq!(code, 1, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["format"], "vefa");
     assert_eq!(v["summary"]["agree"], 3);
     // An alias that matches no configuration, and no default schema: not checkable, not agreement.
-    let (code, out, err) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
+    let (code, out, err) = suite(
+        &f,
         "vefa",
-        "--schematron",
-        "cii=rules.sch",
-        "--format",
-        "json",
-    ]));
+        &["--schematron", "cii=rules.sch", "--format", "json"],
+    );
     assert_eq!(code, 0, "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["summary"]["not_checkable"], 4);
@@ -132,14 +119,7 @@ fn xmute_fixture_runs_each_mutant_with_its_alias() {
 #[test]
 fn suite_usage_errors_exit_2() {
     let f = fixtures();
-    let (code, _, err) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
-        "xmute",
-        "--schematron",
-        "rules.sch",
-    ]));
+    let (code, _, err) = suite(&f, "xmute", &["--schematron", "rules.sch"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("XML-MutaTe instances name schemas by alias"),
@@ -148,27 +128,13 @@ fn suite_usage_errors_exit_2() {
     let (code, _, err) = run(konform(&f).args(["vectors", "run", "--suite", "vefa"]));
     assert_eq!(code, 2);
     assert!(err.contains("--schematron"), "{err}");
-    let (code, _, err) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
-        ".",
-        "--schematron",
-        "rules.sch",
-    ]));
+    let (code, _, err) = suite(&f, ".", &["--schematron", "rules.sch"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("mixes 1 VEFA test set(s) and 1 XML-MutaTe instance(s)"),
         "{err}"
     );
-    let (code, _, err) = run(konform(&f).args([
-        "vectors",
-        "run",
-        "--suite",
-        "vefa",
-        "--schematron",
-        "missing.sch",
-    ]));
+    let (code, _, err) = suite(&f, "vefa", &["--schematron", "missing.sch"]);
     assert_eq!(code, 2);
     assert!(err.contains("missing.sch"), "{err}");
 }
@@ -177,16 +143,16 @@ fn suite_usage_errors_exit_2() {
 fn cen_cii_vefa_suite_agrees_through_the_cli() {
     let Some(s) = shared() else { return };
     let c = s.join("corpora/en16931-cen");
-    let (code, out, err) = run(konform(&c).args([
-        "vectors",
-        "run",
-        "--suite",
+    let (code, out, err) = suite(
+        &c,
         "test/cii",
-        "--schematron",
-        "cii/schematron/EN16931-CII-validation.sch",
-        "--format",
-        "json",
-    ]));
+        &[
+            "--schematron",
+            "cii/schematron/EN16931-CII-validation.sch",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(code, 0, "{err}\n{out}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["summary"]["tests"], 9);
@@ -197,17 +163,17 @@ fn cen_cii_vefa_suite_agrees_through_the_cli() {
 fn xrechnung_xmute_suite_agrees_through_the_cli() {
     let Some(s) = shared() else { return };
     let x = s.join("corpora/xrechnung-schematron");
-    let (code, out, err) = run(konform(&x).args([
-        "vectors",
-        "run",
-        "--suite",
+    let (code, out, err) = suite(
+        &x,
         "test/instances",
-        "--schematron",
-        "xrubl=src/validation/schematron/ubl/XRechnung-UBL-validation.sch",
-        "--schematron",
-        "xrcii=src/validation/schematron/cii/XRechnung-CII-validation.sch",
-        "--only-disagreements",
-    ]));
+        &[
+            "--schematron",
+            "xrubl=src/validation/schematron/ubl/XRechnung-UBL-validation.sch",
+            "--schematron",
+            "xrcii=src/validation/schematron/cii/XRechnung-CII-validation.sch",
+            "--only-disagreements",
+        ],
+    );
     assert_eq!(code, 0, "{err}\n{out}");
     // Not checkable: mutants whose every expectation names a Peppol rule merged in at
     // XRechnung's build (not in the corpus).
