@@ -279,3 +279,80 @@ fn svrl_lists_the_failed_asserts_with_test_and_location() {
         "no fired-rule before the asserts"
     );
 }
+
+/// `path` with every `unitCode="XPP"` replaced by an unknown code, written into `dir`.
+fn unknown_unit_code(path: &Path, dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(path).expect("instance");
+    let changed = text.replace("unitCode=\"XPP\"", "unitCode=\"QQQ\"");
+    assert_ne!(changed, text, "{} has no unitCode=\"XPP\"", path.display());
+    let out = dir.join(path.file_name().expect("name"));
+    std::fs::write(&out, changed).expect("write");
+    out
+}
+
+#[test]
+fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration_does() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    fetched(&shared, d.path());
+    let instances = shared.join("corpora/xrechnung-schematron/test/instances");
+    let ubl = unknown_unit_code(
+        &instances.join("ubl-inv/ubl-inv-br-de-1-test.xml"),
+        d.path(),
+    );
+    let cii = unknown_unit_code(&instances.join("cii/cii-br-de-1-test.xml"), d.path());
+    let findings = |out: &str| {
+        let r = checked_report(out);
+        let x = r["results"][0].clone();
+        let br_cl_23: Vec<serde_json::Value> = x["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "BR-CL-23")
+            .cloned()
+            .collect();
+        (x, br_cl_23)
+    };
+    // UBL invoice: the scenario's customLevel makes BR-CL-23 a warning; the document stays
+    // conformant and accepted.
+    let (code, out, err) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .args(["validate", "--format", "json"])
+        .arg(&ubl));
+    let (x, f) = findings(&out);
+    assert_eq!(code, 0, "{err}\n{}", x["findings"]);
+    assert_eq!(x["standard"], "xrechnung@3.0.2");
+    assert_eq!(x["profile"], "invoice-ubl");
+    assert!(!f.is_empty(), "BR-CL-23 did not fire: {}", x["findings"]);
+    for f in &f {
+        assert_eq!(f["severity"], "warning", "{f}");
+        assert_eq!(f["standard_severity"], "error", "{f}");
+    }
+    assert_eq!(x["verdict"], "conformant", "{}", x["findings"]);
+    assert_eq!(x["acceptance"], "accept");
+    // The human report says the severity was overridden.
+    let (code, _, err) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .arg("validate")
+        .arg(&ubl));
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("severity overridden by the standard (rule severity: error)"),
+        "{err}"
+    );
+    // CII invoice: that scenario lowers nothing, so the same defect is an error.
+    let (code, out, err) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .args(["validate", "--format", "json"])
+        .arg(&cii));
+    let (x, f) = findings(&out);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(x["profile"], "invoice-cii");
+    assert!(!f.is_empty(), "BR-CL-23 did not fire: {}", x["findings"]);
+    for f in &f {
+        assert_eq!(f["severity"], "error", "{f}");
+        assert!(f.get("standard_severity").is_none(), "{f}");
+    }
+    assert_eq!(x["verdict"], "non-conformant");
+    assert_eq!(x["acceptance"], "reject");
+}
