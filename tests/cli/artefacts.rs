@@ -298,3 +298,172 @@ fn overrides_and_waivers_shape_verdict_and_acceptance() {
     let (code, _, _) = run(konform(d.path()).args(["validate", "m.xml"]));
     assert_eq!(code, 2);
 }
+
+/// Copies the KoSIT fixture into `dir` with its first scenario's `acceptMatch` replaced (and,
+/// when given, one more namespace declared in that scenario).
+fn kosit_fixture_with(dir: &Path, accept_match: &str, namespace: Option<(&str, &str)>) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read fixture") {
+            let e = e.expect("entry");
+            if e.path().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    copy(&root().join("tests/fixtures/kosit"), dir);
+    let path = dir.join("scenarios.xml");
+    let text = std::fs::read_to_string(&path).expect("scenarios");
+    let old = "<acceptMatch>count(//rep:message[@level = 'error']) = 0</acceptMatch>";
+    assert!(text.contains(old), "the fixture's acceptMatch changed");
+    let mut text = text.replacen(
+        old,
+        &format!("<acceptMatch>{accept_match}</acceptMatch>"),
+        1,
+    );
+    if let Some((prefix, uri)) = namespace {
+        text = text.replacen(
+            "<namespace prefix=\"o\">",
+            &format!(
+                "<namespace prefix=\"{prefix}\">{uri}</namespace>\n    <namespace prefix=\"o\">"
+            ),
+            1,
+        );
+    }
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn kosit_accept_match_is_evaluated_on_the_kosit_shaped_report() {
+    let d = tmp();
+    // Only ORD-2 is violated, which the scenario lowers to a warning; ORD-1 is an error.
+    std::fs::write(
+        d.path().join("long-number.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:1.0</Profile><Number>123456789</Number><Amount>5</Amount></Order>",
+    )
+    .expect("write");
+    std::fs::write(
+        d.path().join("negative.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:1.0</Profile><Number>1</Number><Amount>-1</Amount></Order>",
+    )
+    .expect("write");
+    let svrl = ("svrl", "http://purl.oclc.org/dsdl/svrl");
+    let cases: [(&str, &str, Option<(&str, &str)>, [&str; 2]); 4] = [
+        // XRechnung's: the assessment konform wrote (reject_at = error, after overrides).
+        (
+            "xrechnung-style",
+            "/rep:report/rep:assessment[1]/rep:accept[1]",
+            None,
+            ["accept", "reject"],
+        ),
+        // The messages' levels (after customLevel).
+        (
+            "messages",
+            "count(//rep:message[@level = 'error']) = 0",
+            None,
+            ["accept", "reject"],
+        ),
+        // The SVRL of the Schematron step still says fatal for ORD-2: customLevel does not
+        // change the Schematron's own flag.
+        (
+            "svrl",
+            "count(//svrl:failed-assert[@flag='fatal']) = 0",
+            Some(svrl),
+            ["reject", "reject"],
+        ),
+        // Only ORD-1 counts.
+        (
+            "svrl-ord-1",
+            "not(//rep:validationStepResult/svrl:schematron-output/svrl:failed-assert[@id = 'ORD-1'])",
+            Some(svrl),
+            ["accept", "reject"],
+        ),
+    ];
+    for (name, xpath, ns, want) in cases {
+        let scenarios = kosit_fixture_with(&d.path().join(format!("cfg-{name}")), xpath, ns);
+        let (code, _, err) = run(konform(d.path())
+            .args(["standards", "import", "kosit"])
+            .arg(&scenarios)
+            .args(["--out", &format!("pkg-{name}"), "--id", "orders"]));
+        assert_eq!(code, 0, "{name}: {err}");
+        let manifest = std::fs::read_to_string(d.path().join(format!("pkg-{name}/standard.toml")))
+            .expect("manifest");
+        assert!(
+            manifest.contains("[acceptance.namespaces]")
+                && manifest.contains("rep = \"http://www.xoev.de/de/validator/varl/1\""),
+            "{manifest}"
+        );
+        let (code, out, err) = run(konform(d.path()).args([
+            "validate",
+            "--standards",
+            &format!("pkg-{name}"),
+            "--format",
+            "json",
+            "long-number.xml",
+            "negative.xml",
+        ]));
+        assert_eq!(code, 1, "{name}: {err}");
+        let r = checked_report(&out);
+        let got: Vec<(&str, &str)> = r["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|x| {
+                (
+                    x["verdict"].as_str().unwrap_or(""),
+                    x["acceptance"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![("conformant", want[0]), ("non-conformant", want[1])],
+            "{name}: {xpath}"
+        );
+    }
+
+    // An acceptMatch that does not compile is a configuration error.
+    let scenarios = kosit_fixture_with(&d.path().join("cfg-bad"), "count(//rep:message[", None);
+    let (code, _, err) = run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg-bad", "--id", "orders"]));
+    if code == 0 {
+        let (code, _, err) =
+            run(konform(d.path()).args(["validate", "--standards", "pkg-bad", "long-number.xml"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("kosit_accept_match"), "{err}");
+    } else {
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("kosit_accept_match"), "{err}");
+    }
+
+    // One that fails while evaluating makes the document "could not evaluate".
+    let scenarios = kosit_fixture_with(
+        &d.path().join("cfg-dyn"),
+        "xs:integer(/rep:report/rep:engine/rep:name) = 1",
+        None,
+    );
+    let (code, _, err) = run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg-dyn", "--id", "orders"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        "pkg-dyn",
+        "--format",
+        "json",
+        "long-number.xml",
+    ]));
+    assert_eq!(code, 3, "{err}");
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["verdict"], "error");
+    assert_eq!(r["results"][0]["acceptance"], "reject");
+    let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("acceptMatch"), "{msg}");
+}
