@@ -2,6 +2,7 @@
 //! (../shared/corpora) through `konform standards fetch --from`.
 
 use super::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn fetched(shared: &Path, home: &Path) {
     for s in ["en16931@1.3.16", "xrechnung@3.0.2"] {
@@ -355,4 +356,83 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
     }
     assert_eq!(x["verdict"], "non-conformant");
     assert_eq!(x["acceptance"], "reject");
+}
+
+/// Every EN 16931 example and every XRechnung Schematron test instance, as published (their
+/// xmute processing instructions are inert), validated with no --standard or --profile:
+/// detection and verdict agree with the oracle recorded by `benches/einvoice/run.sh --write`
+/// (Saxon-HE for the Schematron rules, xmllint for the XML Schema), and so do the fired
+/// Schematron rules.
+#[test]
+fn every_official_example_and_test_instance_matches_the_recorded_oracle() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    fetched(&shared, d.path());
+    let corpora = shared.join("corpora");
+    let expected_text =
+        std::fs::read_to_string(root().join("tests/fixtures/einvoice/oracle-verdicts.tsv"))
+            .expect("oracle verdicts");
+    let mut expected: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in expected_text.lines().filter(|l| !l.starts_with('#')) {
+        let cols: Vec<String> = line.split('\t').map(String::from).collect();
+        assert_eq!(cols.len(), 5, "{line}");
+        expected.insert(cols[0].clone(), cols);
+    }
+    let folders = [
+        "en16931-cen/ubl/examples",
+        "en16931-cen/cii/examples",
+        "xrechnung-schematron/test/instances/ubl-inv",
+        "xrechnung-schematron/test/instances/cii",
+    ];
+    let mut cmd = konform(d.path());
+    cmd.env("KONFORM_HOME", d.path().join("store"))
+        .args(["validate", "--format", "json"]);
+    for f in folders {
+        cmd.arg(corpora.join(f));
+    }
+    let (code, out, err) = run(&mut cmd);
+    assert_eq!(code, 1, "{err}");
+    let r = checked_report(&out);
+    let results = r["results"].as_array().expect("results");
+    let corpora = corpora.canonicalize().expect("corpora");
+    let mut seen = BTreeSet::new();
+    let mut wrong = Vec::new();
+    for x in results {
+        let name = PathBuf::from(x["document"]["name"].as_str().unwrap_or(""));
+        let rel = name
+            .canonicalize()
+            .expect("document")
+            .strip_prefix(&corpora)
+            .expect("below the corpora")
+            .to_string_lossy()
+            .into_owned();
+        let Some(want) = expected.get(&rel) else {
+            wrong.push(format!("{rel}: not in the oracle's record"));
+            continue;
+        };
+        seen.insert(rel.clone());
+        let fired: BTreeSet<&str> = x["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["engine"] == "schematron")
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        let want_fired: BTreeSet<&str> = want[4].split_whitespace().collect();
+        let got = (
+            x["standard"].as_str().unwrap_or("-"),
+            x["profile"].as_str().unwrap_or("-"),
+            x["verdict"].as_str().unwrap_or("-"),
+        );
+        if got != (want[1].as_str(), want[2].as_str(), want[3].as_str()) || fired != want_fired {
+            wrong.push(format!(
+                "{rel}: konform {got:?} {fired:?}, oracle {:?} {want_fired:?}",
+                &want[1..4]
+            ));
+        }
+    }
+    let missing: Vec<&String> = expected.keys().filter(|k| !seen.contains(*k)).collect();
+    assert!(missing.is_empty(), "not validated: {missing:?}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(results.len() >= 290, "{}", results.len());
 }
