@@ -467,3 +467,110 @@ fn kosit_accept_match_is_evaluated_on_the_kosit_shaped_report() {
     let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
     assert!(msg.contains("acceptMatch"), "{msg}");
 }
+
+/// A one-file HTTP server on 127.0.0.1 that answers every GET with the current `body`;
+/// returns its port and the number of requests served.
+fn serve(
+    body: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = body.lock().expect("body").clone();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    (port, hits)
+}
+
+#[test]
+fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
+    let d = tmp();
+    setup(d.path(), "1.0.0", "state = \"active\"");
+    let body = std::sync::Arc::new(std::sync::Mutex::new(b"{}".to_vec()));
+    let (port, hits) = serve(body.clone());
+    let toml = d.path().join("pkgs/ext/1.0.0/standard.toml");
+    let text = std::fs::read_to_string(&toml).expect("read");
+    std::fs::write(
+        &toml,
+        text.replace(
+            "https://publisher.invalid/s.json",
+            &format!("http://127.0.0.1:{port}/schemas/s.json"),
+        ),
+    )
+    .expect("write");
+    let net = |d: &Path| {
+        let mut c = k(d);
+        for v in [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+        ] {
+            c.env_remove(v);
+        }
+        c
+    };
+    // Without --allow-net: refused, and the server is never asked.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("schemas/s.json: not found") && err.contains("--allow-net"),
+        "{err}"
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // The server answers with the wrong bytes: downloaded, refused, nothing written.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("refused, nothing written"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let stored = walk_files(&d.path().join("home"));
+    assert!(stored.is_empty(), "{stored:?}");
+    let (code, _, _) = run(net(d.path()).args(["validate", "-s", "ext", "ok.json"]));
+    assert_eq!(code, 2);
+    // The right bytes: stored under their digest, and validation works offline from the store.
+    *body.lock().expect("body") = SCHEMA.as_bytes().to_vec();
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 fetched"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let digest = hex::encode(Sha256::digest(SCHEMA.as_bytes()));
+    let stored = walk_files(&d.path().join("home"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        std::fs::read(&stored[0]).expect("stored"),
+        SCHEMA.as_bytes()
+    );
+    assert!(
+        stored[0].to_string_lossy().contains(&digest[..16]),
+        "{}",
+        stored[0].display()
+    );
+    let (code, _, err) = run(net(d.path()).args(["validate", "-s", "ext", "ok.json", "bad.json"]));
+    assert_eq!(code, 1, "{err}");
+    // Already stored: a second fetch does not download again.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
