@@ -574,3 +574,76 @@ fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+/// A package `multi@1.0.0` whose profiles `general` and `special` both recognise `<Doc
+/// xmlns="urn:konform:test:multi">`, with the given precedences (None: not declared).
+fn two_matching_profiles(dir: &Path, general: Option<i32>, special: Option<i32>) {
+    const XSD: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:konform:test:multi" elementFormDefault="qualified"><xs:element name="Doc" type="xs:string"/></xs:schema>"#;
+    let pkg = dir.join("multi/multi/1.0.0");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    std::fs::write(pkg.join("doc.xsd"), XSD).expect("write");
+    let digest = hex::encode(Sha256::digest(XSD.as_bytes()));
+    let profile = |name: &str, precedence: Option<i32>| {
+        format!(
+            "[[profiles]]\nname = \"{name}\"\nformat = \"xml\"\nartefacts = [\"doc\"]\n{}[profiles.match]\nroot = \"{{urn:konform:test:multi}}Doc\"\n",
+            precedence.map_or(String::new(), |p| format!("precedence = {p}\n"))
+        )
+    };
+    std::fs::write(
+        pkg.join("standard.toml"),
+        format!(
+            "id = \"multi\"\nversion = \"1.0.0\"\ntitle = \"t\"\n[[artefacts]]\nname = \"doc\"\nfile = \"doc.xsd\"\nsha256 = \"{digest}\"\nkind = \"xsd\"\n{}{}[[rules]]\nid = \"M-XSD\"\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = \"t\"\nclause = \"§1\"\nengine = \"xsd\"\n",
+            profile("general", general),
+            profile("special", special)
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("doc.xml"),
+        "<Doc xmlns=\"urn:konform:test:multi\">x</Doc>",
+    )
+    .expect("write");
+}
+
+#[test]
+fn when_two_profiles_match_a_unique_highest_precedence_wins_else_both_are_named() {
+    let cases = [
+        (None, None, None),
+        (None, Some(1), Some("special")),
+        (Some(2), Some(1), Some("general")),
+        (Some(-1), None, Some("special")),
+        (Some(1), Some(1), None),
+    ];
+    for (general, special, want) in cases {
+        let d = tmp();
+        two_matching_profiles(d.path(), general, special);
+        let (code, out, err) = run(konform(d.path()).args([
+            "validate",
+            "--standards",
+            "multi",
+            "--format",
+            "json",
+            "doc.xml",
+        ]));
+        let r = checked_report(&out);
+        let x = &r["results"][0];
+        match want {
+            Some(p) => {
+                assert_eq!(code, 0, "{general:?}/{special:?}: {err}\n{out}");
+                assert_eq!(x["standard"], "multi@1.0.0");
+                assert_eq!(x["profile"], p, "{general:?}/{special:?}");
+            }
+            None => {
+                assert_eq!(code, 2, "{general:?}/{special:?}: {out}");
+                assert_eq!(x["error"]["kind"], "detection");
+                let msg = x["error"]["message"].as_str().unwrap_or("");
+                assert!(
+                    msg.contains("several standard profiles match")
+                        && msg.contains("multi@1.0.0 profile general")
+                        && msg.contains("multi@1.0.0 profile special"),
+                    "{msg}"
+                );
+            }
+        }
+    }
+}
