@@ -103,7 +103,7 @@ pub(super) fn render(pkg: &Package, profile: &str, d: &DocumentResult, accepted:
         "  <rep:scenarioMatched>\n    <rep:scenario standard=\"{}\" profile=\"{}\">{}</rep:scenario>",
         xml_attr(&spec.key()),
         xml_attr(profile),
-        xml_text(&spec.profile(profile).map_or(profile, |p| p.title.as_str()))
+        xml_text(spec.profile(profile).map_or(profile, |p| p.title.as_str()))
     );
     for s in &steps {
         step(

@@ -351,7 +351,9 @@ fn kosit_accept_match_is_evaluated_on_the_kosit_shaped_report() {
     )
     .expect("write");
     let svrl = ("svrl", "http://purl.oclc.org/dsdl/svrl");
-    let cases: [(&str, &str, Option<(&str, &str)>, [&str; 2]); 4] = [
+    // (name, acceptMatch, extra namespace, acceptance of long-number.xml and negative.xml)
+    type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>, [&'a str; 2]);
+    let cases: [Case<'_>; 4] = [
         // XRechnung's: the assessment konform wrote (reject_at = error, after overrides).
         (
             "xrechnung-style",
