@@ -736,6 +736,7 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<&str, &RuleSpec>) 
             location: f.location,
             artefact: f.artefact,
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: f.schematron,
         },
@@ -749,6 +750,7 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<&str, &RuleSpec>) 
             location: f.location,
             artefact: f.artefact,
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: f.schematron,
         },
@@ -846,6 +848,7 @@ fn apply_policy(
         {
             f.standard_severity = Some(f.severity);
             f.severity = o.severity;
+            f.override_reason.clone_from(&o.reason);
         }
         if let Some(w) = opts.waivers.iter().find(|w| w.covers(&f.rule, name)) {
             if w.expired(opts.today) {
@@ -862,6 +865,7 @@ fn apply_policy(
                     engine: EngineKind::Input,
                     artefact: None,
                     standard_severity: None,
+                    override_reason: None,
                     waiver: None,
                     schematron: None,
                 });

@@ -154,6 +154,7 @@ mod tests {
             engine: EngineKind::Schematron,
             artefact: Some("rules.sch".into()),
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: Some(SchematronCheck {
                 kind,

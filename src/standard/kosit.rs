@@ -292,11 +292,15 @@ pub fn import(
                     .split_whitespace()
                     .map(toml_str)
                     .collect();
+                let source = scenarios
+                    .file_name()
+                    .map_or_else(String::new, |f| format!(" of {}", f.to_string_lossy()));
                 let _ = writeln!(
                     overrides,
-                    "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = \"KoSIT customLevel\"\n",
+                    "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = {}\n",
                     ids.join(", "),
-                    toml_str(&pname)
+                    toml_str(&pname),
+                    toml_str(&format!("KoSIT customLevel in scenario '{name}'{source}"))
                 );
             }
         }

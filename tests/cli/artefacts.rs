@@ -258,6 +258,10 @@ fn overrides_and_waivers_shape_verdict_and_acceptance() {
         ),
         (Some("ORD-2"), Some("warning"), Some("error"))
     );
+    assert_eq!(
+        f["override_reason"],
+        "KoSIT customLevel in scenario 'Order 1.0' of scenarios.xml"
+    );
     assert_eq!(r["results"][0]["acceptance"], "accept");
 
     // A waiver accepts a finding of an error rule, which stays in the report marked.

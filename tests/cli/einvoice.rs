@@ -391,6 +391,12 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
     for f in &f {
         assert_eq!(f["severity"], "warning", "{f}");
         assert_eq!(f["standard_severity"], "error", "{f}");
+        let why = f["override_reason"].as_str().unwrap_or("");
+        assert!(
+            why.contains("customLevel warning in scenario 'EN16931 CIUS XRechnung (UBL Invoice)'")
+                && why.contains("validator-configuration-xrechnung"),
+            "{f}"
+        );
     }
     assert_eq!(x["verdict"], "conformant", "{}", x["findings"]);
     assert_eq!(x["acceptance"], "accept");
@@ -401,7 +407,9 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
         .arg(&ubl));
     assert_eq!(code, 0);
     assert!(
-        err.contains("severity overridden by the standard (rule severity: error)"),
+        err.contains(
+            "severity overridden by the standard (rule severity: error): customLevel warning"
+        ),
         "{err}"
     );
     // CII invoice: that scenario lowers nothing, so the same defect is an error.
@@ -416,6 +424,7 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
     for f in &f {
         assert_eq!(f["severity"], "error", "{f}");
         assert!(f.get("standard_severity").is_none(), "{f}");
+        assert!(f.get("override_reason").is_none(), "{f}");
     }
     assert_eq!(x["verdict"], "non-conformant");
     assert_eq!(x["acceptance"], "reject");
