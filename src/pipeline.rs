@@ -12,14 +12,17 @@ use crate::engine::{
     self, Body, CheckInput, CompiledStandard, EngineError, Paired, RawFinding, Worker,
 };
 use crate::report::model::{
-    DocumentInfo, DocumentResult, ErrorKind, EvalError, Finding, Location, Verdict,
+    Acceptance, DocumentInfo, DocumentResult, ErrorKind, EvalError, Finding, Location, Verdict,
 };
+use crate::standard::accept_match::AcceptMatch;
 use crate::standard::detect::{self, Detection, Probe};
 use crate::standard::manifest::{HttpSide, RuleSpec, Syntax};
 use crate::standard::{EngineKind, Package, Registry, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+
+mod kosit_report;
 
 /// Run-wide options.
 #[derive(Debug, Clone)]
@@ -137,6 +140,7 @@ impl Validator {
         Session {
             validator: self,
             workers: HashMap::new(),
+            accept_matches: HashMap::new(),
             standard: None,
             variant: None,
         }
@@ -147,6 +151,8 @@ impl Validator {
 pub struct Session<'v> {
     validator: &'v Validator,
     workers: HashMap<String, Vec<Option<Box<dyn Worker + 'v>>>>,
+    /// Compiled `acceptMatch` per standard (`id@version`), compiled on first use.
+    accept_matches: HashMap<String, Result<Option<AcceptMatch>, String>>,
     standard: Option<Arc<Package>>,
     variant: Option<String>,
 }
@@ -335,8 +341,48 @@ impl<'v> Session<'v> {
             .and_then(|k| self.validator.package(k))
         {
             result.accept(p.spec.acceptance.reject_at);
+            self.accept_match(p, &mut result, opts.fail_on);
         }
         result
+    }
+
+    /// Evaluates the package's `acceptMatch` (if any) on the document's KoSIT-shaped report,
+    /// whose assessment is the `reject_at` decision already taken. A failed evaluation makes
+    /// the document "could not evaluate".
+    fn accept_match(&mut self, pkg: &Package, result: &mut DocumentResult, fail_on: Severity) {
+        if result.error.is_some() || pkg.spec.acceptance.kosit_accept_match.is_none() {
+            return;
+        }
+        let Some(profile) = result.profile.clone() else {
+            return;
+        };
+        let compiled = self
+            .accept_matches
+            .entry(pkg.spec.key())
+            .or_insert_with(|| AcceptMatch::compile(&pkg.spec.acceptance));
+        let outcome = match compiled {
+            Ok(Some(m)) => {
+                let accepted = result.acceptance == Some(Acceptance::Accept);
+                let report = kosit_report::render(pkg, &profile, result, accepted);
+                m.accepts(&report).map_err(|e| (ErrorKind::Engine, e))
+            }
+            Ok(None) => return,
+            Err(e) => Err((ErrorKind::Configuration, e.clone())),
+        };
+        match outcome {
+            Ok(accept) => {
+                result.acceptance = Some(if accept {
+                    Acceptance::Accept
+                } else {
+                    Acceptance::Reject
+                });
+            }
+            Err((kind, message)) => {
+                result.error = Some(EvalError { kind, message });
+                result.finish(fail_on);
+                result.acceptance = Some(Acceptance::Reject);
+            }
+        }
     }
 
     fn evaluate(
@@ -690,6 +736,7 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<&str, &RuleSpec>) 
             location: f.location,
             artefact: f.artefact,
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: f.schematron,
         },
@@ -703,6 +750,7 @@ fn enrich(f: RawFinding, engine: EngineKind, rules: &BTreeMap<&str, &RuleSpec>) 
             location: f.location,
             artefact: f.artefact,
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: f.schematron,
         },
@@ -800,6 +848,7 @@ fn apply_policy(
         {
             f.standard_severity = Some(f.severity);
             f.severity = o.severity;
+            f.override_reason.clone_from(&o.reason);
         }
         if let Some(w) = opts.waivers.iter().find(|w| w.covers(&f.rule, name)) {
             if w.expired(opts.today) {
@@ -816,6 +865,7 @@ fn apply_policy(
                     engine: EngineKind::Input,
                     artefact: None,
                     standard_severity: None,
+                    override_reason: None,
                     waiver: None,
                     schematron: None,
                 });

@@ -305,6 +305,7 @@ pub fn failure_result(f: &ProbeFailure, standard: &str, fail_on: Severity) -> Do
         engine: EngineKind::Input,
         artefact: None,
         standard_severity: None,
+        override_reason: None,
         waiver: None,
         schematron: None,
     }];

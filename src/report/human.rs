@@ -53,6 +53,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
                 "\nseverity overridden by the standard (rule severity: {})",
                 orig.as_str()
             ));
+            if let Some(why) = &self.finding.override_reason {
+                s.push_str(&format!(": {why}"));
+            }
         }
         if let Some(p) = &loc.path {
             s.push_str(&format!("\nat: {p}"));

@@ -389,6 +389,7 @@ mod tests {
             engine: EngineKind::Protocol,
             artefact: None,
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: None,
         }

@@ -47,6 +47,9 @@ pub struct Finding {
     /// The rule's own severity, when the standard's overrides changed `severity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard_severity: Option<Severity>,
+    /// Why the standard overrides the rule's severity (the override's `reason`), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub override_reason: Option<String>,
     /// The waiver that accepts this finding; a waived finding fails nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<crate::standard::policy::Waiver>,

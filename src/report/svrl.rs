@@ -43,7 +43,8 @@ pub fn write(r: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Result<
     w.write_all(out.as_bytes())
 }
 
-fn document(out: &mut String, d: &DocumentResult, several: bool) {
+/// Appends one document's `svrl:schematron-output` (no XML declaration).
+pub(crate) fn document(out: &mut String, d: &DocumentResult, several: bool) {
     let _ = write!(out, "<svrl:schematron-output xmlns:svrl=\"{SVRL_NS}\"");
     if let Some(s) = &d.standard {
         let _ = write!(out, " title=\"{}\"", xml_attr(s));
@@ -153,6 +154,7 @@ mod tests {
             engine: EngineKind::Schematron,
             artefact: Some("rules.sch".into()),
             standard_severity: None,
+            override_reason: None,
             waiver: None,
             schematron: Some(SchematronCheck {
                 kind,

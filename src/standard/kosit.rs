@@ -7,7 +7,8 @@
 //! artefacts; `validateWithSchematron` resources become Schematron artefacts — where a scenario
 //! names compiled XSLT, the Schematron source beside it (same name, `.sch`) is used instead,
 //! because konform runs Schematron, not XSLT; `customLevel` becomes `[[overrides]]`;
-//! `acceptMatch` is kept as `acceptance.kosit_accept_match`. Everything the importer could not
+//! `acceptMatch` becomes `acceptance.kosit_accept_match` with the scenario's namespace
+//! bindings (evaluated on a KoSIT-shaped report of each document). Everything the importer could not
 //! carry over exactly is returned as a note.
 
 use super::package::sha256_hex;
@@ -291,18 +292,25 @@ pub fn import(
                     .split_whitespace()
                     .map(toml_str)
                     .collect();
+                let source = scenarios
+                    .file_name()
+                    .map_or_else(String::new, |f| format!(" of {}", f.to_string_lossy()));
                 let _ = writeln!(
                     overrides,
-                    "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = \"KoSIT customLevel\"\n",
+                    "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = {}\n",
                     ids.join(", "),
-                    toml_str(&pname)
+                    toml_str(&pname),
+                    toml_str(&format!("KoSIT customLevel in scenario '{name}'{source}"))
                 );
             }
         }
         if let Some(m) = child(sc, "acceptMatch") {
             let m = text(Some(m));
-            notes.push(format!("scenario `{name}`: acceptMatch `{m}` is kept as acceptance.kosit_accept_match; konform accepts when no finding has, after overrides, severity error"));
-            accept.get_or_insert(m);
+            match &accept {
+                None => accept = Some((m, ns.clone())),
+                Some((first, _)) if *first != m => notes.push(format!("scenario `{name}`: acceptMatch `{m}` differs from the first scenario's `{first}`; the package has one acceptance policy and uses the first")),
+                Some(_) => {}
+            }
         }
     }
     let title = text(child(root, "name"));
@@ -333,12 +341,22 @@ pub fn import(
     m.push_str(&profiles);
     m.push_str(&rules);
     m.push_str(&overrides);
-    if let Some(a) = accept {
+    if let Some((a, ns)) = accept {
         let _ = writeln!(
             m,
             "[acceptance]\nreject_at = \"error\"\nkosit_accept_match = {}",
             toml_str(&a)
         );
+        if !ns.is_empty() {
+            m.push_str("[acceptance.namespaces]\n");
+            for (p, u) in &ns {
+                let bare = p
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                let key = if bare { p.clone() } else { toml_str(p) };
+                let _ = writeln!(m, "{key} = {}", toml_str(u));
+            }
+        }
     }
     Ok(KositImport {
         manifest: m,

@@ -75,9 +75,15 @@ pub struct AcceptanceSpec {
     /// Lowest effective severity that rejects.
     #[serde(default = "default_reject_at")]
     pub reject_at: Severity,
-    /// An imported KoSIT `acceptMatch` XPath, kept for reference (konform applies `reject_at`).
+    /// A KoSIT `acceptMatch` XPath. When present it decides acceptance: it is evaluated on a
+    /// KoSIT-shaped report of the document (whose assessment is the `reject_at` decision) and
+    /// its effective boolean value accepts.
     #[serde(default)]
     pub kosit_accept_match: Option<String>,
+    /// Namespace bindings for `kosit_accept_match` (prefix -> URI); `rep` (the KoSIT report)
+    /// and `svrl` are bound by default.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub namespaces: std::collections::BTreeMap<String, String>,
 }
 
 fn default_reject_at() -> Severity {
@@ -89,6 +95,7 @@ impl Default for AcceptanceSpec {
         AcceptanceSpec {
             reject_at: Severity::Error,
             kosit_accept_match: None,
+            namespaces: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -475,6 +482,7 @@ impl StandardSpec {
                 return Err(format!("artefact `{}` is declared twice", a.name));
             }
         }
+        super::accept_match::AcceptMatch::compile(&self.acceptance)?;
         let mut pnames = std::collections::BTreeSet::new();
         for p in &self.profiles {
             for t in &p.matcher.values {

@@ -2,6 +2,7 @@
 //!
 //! Imports none of konform's other modules; everything else builds on it.
 
+pub mod accept_match;
 pub mod builtin;
 pub mod detect;
 pub mod kosit;

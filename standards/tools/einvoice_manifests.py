@@ -99,6 +99,30 @@ clause = "CEN/TS 16931-3-2:2020 (UBL binding) / CEN/TS 16931-3-3:2020 (CII bindi
 engine = "xsd"
 """
 
+# The acceptance policy of XRechnung's published KoSIT validator configuration
+# (itplr-kosit/validator-configuration-xrechnung, release for XRechnung 3.0.2, scenarios.xml):
+# the scenario "EN16931 CIUS XRechnung (UBL Invoice)" lowers three code-list rules with
+# `customLevel` (the credit note and CII scenarios lower none), and every scenario accepts a
+# document when the validator's own assessment is `accept`.
+XR_SCENARIOS = "KoSIT validator-configuration-xrechnung (XRechnung 3.0.2) scenarios.xml"
+XR_POLICY = f"""# Severity overrides and acceptance from {XR_SCENARIOS}.
+[[overrides]]
+rules = ["BR-CL-01"]
+severity = "info"
+profiles = ["invoice-ubl"]
+reason = "customLevel information in scenario 'EN16931 CIUS XRechnung (UBL Invoice)' of {XR_SCENARIOS}"
+
+[[overrides]]
+rules = ["BR-CL-23", "BR-CL-21"]
+severity = "warning"
+profiles = ["invoice-ubl"]
+reason = "customLevel warning in scenario 'EN16931 CIUS XRechnung (UBL Invoice)' of {XR_SCENARIOS}"
+
+[acceptance]
+reject_at = "error"
+kosit_accept_match = "/rep:report/rep:assessment[1]/rep:accept[1]"
+"""
+
 XR_MARK = "xeinkauf\\\\.de:kosit:xrechnung"
 
 
@@ -168,7 +192,8 @@ def xrechnung():
 # Written by standards/tools/einvoice_manifests.py; artefacts are fetched into the artefact store
 # (`konform standards fetch xrechnung@3.0.2 --from MIRROR`), not kept in this repository.
 # Severities come from the Schematron flags (fatal -> error, warning -> warning), which is what
-# XRechnung's published validator configuration reports.
+# XRechnung's published validator configuration reports, except for the rules its UBL invoice
+# scenario lowers with customLevel ([[overrides]] at the end).
 id = "xrechnung"
 version = "3.0.2"
 title = "XRechnung 3.0.2 (CIUS, extension and CVD of EN 16931)"
@@ -188,7 +213,8 @@ valid_from = 2024-02-01
         profile("invoice-cii", "XRechnung invoice in UN/CEFACT CII D16B", ["cii-invoice", "en16931-cii", "xrechnung-cii"],
                 f"{RSM}CrossIndustryInvoice", [{"path": CII_GUIDELINE, "matches": ids}]),
     ])
-    text = head + artefacts_toml(ubl + cii + ubl_sch + cii_sch + xr, main) + "\n" + profiles + "\n" + XSD_RULE.format(id="XR-XSD")
+    text = (head + artefacts_toml(ubl + cii + ubl_sch + cii_sch + xr, main) + "\n" + profiles + "\n"
+            + XSD_RULE.format(id="XR-XSD") + "\n" + XR_POLICY)
     write(os.path.join(ROOT, "standards", "xrechnung", "3.0.2"), text)
 
 

@@ -258,6 +258,10 @@ fn overrides_and_waivers_shape_verdict_and_acceptance() {
         ),
         (Some("ORD-2"), Some("warning"), Some("error"))
     );
+    assert_eq!(
+        f["override_reason"],
+        "KoSIT customLevel in scenario 'Order 1.0' of scenarios.xml"
+    );
     assert_eq!(r["results"][0]["acceptance"], "accept");
 
     // A waiver accepts a finding of an error rule, which stays in the report marked.
@@ -297,4 +301,355 @@ fn overrides_and_waivers_shape_verdict_and_acceptance() {
     std::fs::write(d.path().join("konform.toml"), "[[waivers]]\nrule = \"X\"\n").expect("write");
     let (code, _, _) = run(konform(d.path()).args(["validate", "m.xml"]));
     assert_eq!(code, 2);
+}
+
+/// Copies the KoSIT fixture into `dir` with its first scenario's `acceptMatch` replaced (and,
+/// when given, one more namespace declared in that scenario).
+fn kosit_fixture_with(dir: &Path, accept_match: &str, namespace: Option<(&str, &str)>) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read fixture") {
+            let e = e.expect("entry");
+            if e.path().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+            }
+        }
+    }
+    copy(&root().join("tests/fixtures/kosit"), dir);
+    let path = dir.join("scenarios.xml");
+    let text = std::fs::read_to_string(&path).expect("scenarios");
+    let old = "<acceptMatch>count(//rep:message[@level = 'error']) = 0</acceptMatch>";
+    assert!(text.contains(old), "the fixture's acceptMatch changed");
+    let mut text = text.replacen(
+        old,
+        &format!("<acceptMatch>{accept_match}</acceptMatch>"),
+        1,
+    );
+    if let Some((prefix, uri)) = namespace {
+        text = text.replacen(
+            "<namespace prefix=\"o\">",
+            &format!(
+                "<namespace prefix=\"{prefix}\">{uri}</namespace>\n    <namespace prefix=\"o\">"
+            ),
+            1,
+        );
+    }
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn kosit_accept_match_is_evaluated_on_the_kosit_shaped_report() {
+    let d = tmp();
+    // Only ORD-2 is violated, which the scenario lowers to a warning; ORD-1 is an error.
+    std::fs::write(
+        d.path().join("long-number.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:1.0</Profile><Number>123456789</Number><Amount>5</Amount></Order>",
+    )
+    .expect("write");
+    std::fs::write(
+        d.path().join("negative.xml"),
+        "<Order xmlns=\"urn:konform:test:order\"><Profile>urn:order:1.0</Profile><Number>1</Number><Amount>-1</Amount></Order>",
+    )
+    .expect("write");
+    let svrl = ("svrl", "http://purl.oclc.org/dsdl/svrl");
+    // (name, acceptMatch, extra namespace, acceptance of long-number.xml and negative.xml)
+    type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>, [&'a str; 2]);
+    let cases: [Case<'_>; 4] = [
+        // XRechnung's: the assessment konform wrote (reject_at = error, after overrides).
+        (
+            "xrechnung-style",
+            "/rep:report/rep:assessment[1]/rep:accept[1]",
+            None,
+            ["accept", "reject"],
+        ),
+        // The messages' levels (after customLevel).
+        (
+            "messages",
+            "count(//rep:message[@level = 'error']) = 0",
+            None,
+            ["accept", "reject"],
+        ),
+        // The SVRL of the Schematron step still says fatal for ORD-2: customLevel does not
+        // change the Schematron's own flag.
+        (
+            "svrl",
+            "count(//svrl:failed-assert[@flag='fatal']) = 0",
+            Some(svrl),
+            ["reject", "reject"],
+        ),
+        // Only ORD-1 counts.
+        (
+            "svrl-ord-1",
+            "not(//rep:validationStepResult/svrl:schematron-output/svrl:failed-assert[@id = 'ORD-1'])",
+            Some(svrl),
+            ["accept", "reject"],
+        ),
+    ];
+    for (name, xpath, ns, want) in cases {
+        let scenarios = kosit_fixture_with(&d.path().join(format!("cfg-{name}")), xpath, ns);
+        let (code, _, err) = run(konform(d.path())
+            .args(["standards", "import", "kosit"])
+            .arg(&scenarios)
+            .args(["--out", &format!("pkg-{name}"), "--id", "orders"]));
+        assert_eq!(code, 0, "{name}: {err}");
+        let manifest = std::fs::read_to_string(d.path().join(format!("pkg-{name}/standard.toml")))
+            .expect("manifest");
+        assert!(
+            manifest.contains("[acceptance.namespaces]")
+                && manifest.contains("rep = \"http://www.xoev.de/de/validator/varl/1\""),
+            "{manifest}"
+        );
+        let (code, out, err) = run(konform(d.path()).args([
+            "validate",
+            "--standards",
+            &format!("pkg-{name}"),
+            "--format",
+            "json",
+            "long-number.xml",
+            "negative.xml",
+        ]));
+        assert_eq!(code, 1, "{name}: {err}");
+        let r = checked_report(&out);
+        let got: Vec<(&str, &str)> = r["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|x| {
+                (
+                    x["verdict"].as_str().unwrap_or(""),
+                    x["acceptance"].as_str().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![("conformant", want[0]), ("non-conformant", want[1])],
+            "{name}: {xpath}"
+        );
+    }
+
+    // An acceptMatch that does not compile is a configuration error.
+    let scenarios = kosit_fixture_with(&d.path().join("cfg-bad"), "count(//rep:message[", None);
+    let (code, _, err) = run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg-bad", "--id", "orders"]));
+    if code == 0 {
+        let (code, _, err) =
+            run(konform(d.path()).args(["validate", "--standards", "pkg-bad", "long-number.xml"]));
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("kosit_accept_match"), "{err}");
+    } else {
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("kosit_accept_match"), "{err}");
+    }
+
+    // One that fails while evaluating makes the document "could not evaluate".
+    let scenarios = kosit_fixture_with(
+        &d.path().join("cfg-dyn"),
+        "xs:integer(/rep:report/rep:engine/rep:name) = 1",
+        None,
+    );
+    let (code, _, err) = run(konform(d.path())
+        .args(["standards", "import", "kosit"])
+        .arg(&scenarios)
+        .args(["--out", "pkg-dyn", "--id", "orders"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(konform(d.path()).args([
+        "validate",
+        "--standards",
+        "pkg-dyn",
+        "--format",
+        "json",
+        "long-number.xml",
+    ]));
+    assert_eq!(code, 3, "{err}");
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["verdict"], "error");
+    assert_eq!(r["results"][0]["acceptance"], "reject");
+    let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
+    assert!(msg.contains("acceptMatch"), "{msg}");
+}
+
+/// A one-file HTTP server on 127.0.0.1 that answers every GET with the current `body`;
+/// returns its port and the number of requests served.
+fn serve(
+    body: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let body = body.lock().expect("body").clone();
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    (port, hits)
+}
+
+#[test]
+fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
+    let d = tmp();
+    setup(d.path(), "1.0.0", "state = \"active\"");
+    let body = std::sync::Arc::new(std::sync::Mutex::new(b"{}".to_vec()));
+    let (port, hits) = serve(body.clone());
+    let toml = d.path().join("pkgs/ext/1.0.0/standard.toml");
+    let text = std::fs::read_to_string(&toml).expect("read");
+    std::fs::write(
+        &toml,
+        text.replace(
+            "https://publisher.invalid/s.json",
+            &format!("http://127.0.0.1:{port}/schemas/s.json"),
+        ),
+    )
+    .expect("write");
+    let net = |d: &Path| {
+        let mut c = k(d);
+        for v in [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+        ] {
+            c.env_remove(v);
+        }
+        c
+    };
+    // Without --allow-net: refused, and the server is never asked.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("schemas/s.json: not found") && err.contains("--allow-net"),
+        "{err}"
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // The server answers with the wrong bytes: downloaded, refused, nothing written.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("refused, nothing written"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let stored = walk_files(&d.path().join("home"));
+    assert!(stored.is_empty(), "{stored:?}");
+    let (code, _, _) = run(net(d.path()).args(["validate", "-s", "ext", "ok.json"]));
+    assert_eq!(code, 2);
+    // The right bytes: stored under their digest, and validation works offline from the store.
+    *body.lock().expect("body") = SCHEMA.as_bytes().to_vec();
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 fetched"), "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let digest = hex::encode(Sha256::digest(SCHEMA.as_bytes()));
+    let stored = walk_files(&d.path().join("home"));
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    assert_eq!(
+        std::fs::read(&stored[0]).expect("stored"),
+        SCHEMA.as_bytes()
+    );
+    assert!(
+        stored[0].to_string_lossy().contains(&digest[..16]),
+        "{}",
+        stored[0].display()
+    );
+    let (code, _, err) = run(net(d.path()).args(["validate", "-s", "ext", "ok.json", "bad.json"]));
+    assert_eq!(code, 1, "{err}");
+    // Already stored: a second fetch does not download again.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+/// A package `multi@1.0.0` whose profiles `general` and `special` both recognise `<Doc
+/// xmlns="urn:konform:test:multi">`, with the given precedences (None: not declared).
+fn two_matching_profiles(dir: &Path, general: Option<i32>, special: Option<i32>) {
+    const XSD: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:konform:test:multi" elementFormDefault="qualified"><xs:element name="Doc" type="xs:string"/></xs:schema>"#;
+    let pkg = dir.join("multi/multi/1.0.0");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    std::fs::write(pkg.join("doc.xsd"), XSD).expect("write");
+    let digest = hex::encode(Sha256::digest(XSD.as_bytes()));
+    let profile = |name: &str, precedence: Option<i32>| {
+        format!(
+            "[[profiles]]\nname = \"{name}\"\nformat = \"xml\"\nartefacts = [\"doc\"]\n{}[profiles.match]\nroot = \"{{urn:konform:test:multi}}Doc\"\n",
+            precedence.map_or(String::new(), |p| format!("precedence = {p}\n"))
+        )
+    };
+    std::fs::write(
+        pkg.join("standard.toml"),
+        format!(
+            "id = \"multi\"\nversion = \"1.0.0\"\ntitle = \"t\"\n[[artefacts]]\nname = \"doc\"\nfile = \"doc.xsd\"\nsha256 = \"{digest}\"\nkind = \"xsd\"\n{}{}[[rules]]\nid = \"M-XSD\"\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = \"t\"\nclause = \"§1\"\nengine = \"xsd\"\n",
+            profile("general", general),
+            profile("special", special)
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("doc.xml"),
+        "<Doc xmlns=\"urn:konform:test:multi\">x</Doc>",
+    )
+    .expect("write");
+}
+
+#[test]
+fn when_two_profiles_match_a_unique_highest_precedence_wins_else_both_are_named() {
+    let cases = [
+        (None, None, None),
+        (None, Some(1), Some("special")),
+        (Some(2), Some(1), Some("general")),
+        (Some(-1), None, Some("special")),
+        (Some(1), Some(1), None),
+    ];
+    for (general, special, want) in cases {
+        let d = tmp();
+        two_matching_profiles(d.path(), general, special);
+        let (code, out, err) = run(konform(d.path()).args([
+            "validate",
+            "--standards",
+            "multi",
+            "--format",
+            "json",
+            "doc.xml",
+        ]));
+        let r = checked_report(&out);
+        let x = &r["results"][0];
+        match want {
+            Some(p) => {
+                assert_eq!(code, 0, "{general:?}/{special:?}: {err}\n{out}");
+                assert_eq!(x["standard"], "multi@1.0.0");
+                assert_eq!(x["profile"], p, "{general:?}/{special:?}");
+            }
+            None => {
+                assert_eq!(code, 2, "{general:?}/{special:?}: {out}");
+                assert_eq!(x["error"]["kind"], "detection");
+                let msg = x["error"]["message"].as_str().unwrap_or("");
+                assert!(
+                    msg.contains("several standard profiles match")
+                        && msg.contains("multi@1.0.0 profile general")
+                        && msg.contains("multi@1.0.0 profile special"),
+                    "{msg}"
+                );
+            }
+        }
+    }
 }

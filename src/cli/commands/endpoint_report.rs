@@ -129,6 +129,7 @@ pub fn finding(rule: &str, message: String, path: String, package: Option<&Packa
         engine,
         artefact: None,
         standard_severity: None,
+        override_reason: None,
         waiver: None,
         schematron: None,
     }
