@@ -348,7 +348,7 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::model::{DocumentInfo, Location, RunInfo, Summary, ToolInfo, Verdict};
+    use crate::report::model::{DocumentInfo, Location, Verdict};
     use crate::standard::{EngineKind, Level, Severity};
 
     fn doc(name: &str, findings: Vec<Finding>) -> DocumentResult {
@@ -396,26 +396,7 @@ mod tests {
     }
 
     fn report(results: Vec<DocumentResult>) -> Report {
-        Report {
-            format_version: "1.0".into(),
-            tool: ToolInfo {
-                name: "konform".into(),
-                version: "0.1.0".into(),
-            },
-            run: RunInfo {
-                id: String::new(),
-                started: "2024-01-01T00:00:00Z".into(),
-                finished: "2024-01-01T00:00:00Z".into(),
-                argv: vec![],
-                seed: None,
-                fail_on: Severity::Error,
-            },
-            standards: vec![],
-            summary: Summary::of(&results),
-            endpoint: None,
-            probe: None,
-            results,
-        }
+        Report::fixture(results)
     }
 
     fn render(r: &Report, cfg: &WriteCfg) -> String {

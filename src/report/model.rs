@@ -580,6 +580,31 @@ impl StandardInfo {
 }
 
 impl Report {
+    /// A report around `results` with a fixed run (for writer tests).
+    #[cfg(test)]
+    pub(crate) fn fixture(results: Vec<DocumentResult>) -> Report {
+        Report {
+            format_version: "1.0".into(),
+            tool: ToolInfo {
+                name: "konform".into(),
+                version: "0.1.0".into(),
+            },
+            run: RunInfo {
+                id: String::new(),
+                started: "2024-01-01T00:00:00Z".into(),
+                finished: "2024-01-01T00:00:00Z".into(),
+                argv: vec![],
+                seed: None,
+                fail_on: Severity::Error,
+            },
+            standards: vec![],
+            summary: Summary::of(&results),
+            endpoint: None,
+            probe: None,
+            results,
+        }
+    }
+
     /// The standard a result was checked against, if it is listed.
     pub fn standard_of(&self, result: &DocumentResult) -> Option<&StandardInfo> {
         let key = result.standard.as_deref()?;

@@ -192,26 +192,7 @@ mod tests {
                 duration_ms: 0.0,
             })
             .collect();
-        Report {
-            format_version: "1.0".into(),
-            tool: ToolInfo {
-                name: "konform".into(),
-                version: "0".into(),
-            },
-            run: RunInfo {
-                id: String::new(),
-                started: "2024-01-01T00:00:00Z".into(),
-                finished: "2024-01-01T00:00:00Z".into(),
-                argv: vec![],
-                seed: None,
-                fail_on: Severity::Error,
-            },
-            standards: vec![],
-            summary: Summary::of(&results),
-            results,
-            endpoint: None,
-            probe: None,
-        }
+        Report::fixture(results)
     }
 
     fn render(r: &Report) -> String {
