@@ -213,3 +213,12 @@ fn several_matching_standards_are_listed() {
     ]));
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn shipped_rest_vectors_all_agree() {
+    let d = tmp();
+    let (code, out, err) =
+        run(konform(d.path()).args(["vectors", "run", "--standard", "xroad-rest@1.0.4"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
