@@ -29,6 +29,9 @@ fn main() {
         ("rejects-valid", Rest::RejectsValid),
         ("lists-metaservices", Rest::ListsMetaservices),
         ("openapi-version-2", Rest::OpenApiVersion2),
+        ("tag-not-string", Rest::TagNotString),
+        ("slow", Rest::Slow),
+        ("needs-api-key", Rest::NeedsApiKey),
     ];
     let soap = [
         ("good", Soap::Good),

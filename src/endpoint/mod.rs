@@ -11,6 +11,7 @@ pub mod cases;
 pub mod checks;
 pub mod client;
 pub mod compiled;
+pub mod fetch;
 pub mod gzip;
 pub mod openapi;
 mod run;

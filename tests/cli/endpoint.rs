@@ -453,3 +453,249 @@ fn validate_checks_a_captured_rest_response_and_rule_explains_endpoint_rules() {
     assert_eq!(code, 0);
     assert!(out.contains("rejected with a 4xx"), "{out}");
 }
+
+#[test]
+fn max_duration_stops_a_slow_run_and_the_report_says_so() {
+    // 300 ms per response, one connection: 1000 cases would take five minutes.
+    let server = refserver::start(Mode::Rest(Rest::Slow));
+    let d = tmp();
+    let t = Instant::now();
+    let (code, r, err) = rest(
+        &server,
+        d.path(),
+        &[
+            "--seed",
+            "1",
+            "--cases",
+            "1000",
+            "--concurrency",
+            "1",
+            "--max-duration",
+            "1",
+        ],
+    );
+    let took = t.elapsed();
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(code, 0, "{err}");
+    let cases = r["endpoint"]["cases"].as_u64().unwrap();
+    assert!((1..1000).contains(&cases), "{cases} cases");
+    let why = r["endpoint"]["stopped"].as_str().expect("stopped");
+    assert!(why.contains("--max-duration"), "{why}");
+    assert!(err.contains("--max-duration"), "{err}");
+}
+
+#[test]
+fn extra_headers_reach_the_server() {
+    let server = refserver::start(Mode::Rest(Rest::NeedsApiKey));
+    let d = tmp();
+    // Without the key every request is refused with an undocumented 401.
+    let (code, r, err) = rest(&server, d.path(), &["--seed", "4", "--cases", "30"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        rules(&r).contains(&"KONFORM-OAS-002".to_string()),
+        "{:?}",
+        rules(&r)
+    );
+    // With it the provider conforms: the header reached it on every request.
+    let (code, r, err) = rest(
+        &server,
+        d.path(),
+        &[
+            "--seed",
+            "4",
+            "--cases",
+            "30",
+            "--header",
+            "X-Api-Key: s3cret",
+        ],
+    );
+    assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_checks_subset_runs_only_the_listed_checks() {
+    let server = refserver::start(Mode::Rest(Rest::SchemaViolatingBody));
+    let d = tmp();
+    let listed = ["not_a_server_error", "status_code_conformance"];
+    let (code, r, err) = rest(
+        &server,
+        d.path(),
+        &["--seed", "6", "--checks", &listed.join(",")],
+    );
+    assert_eq!(r["endpoint"]["checks"], serde_json::json!(listed));
+    // The bad body is a response_schema_conformance failure: not looked for.
+    assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+    assert_eq!(code, 0, "{err}");
+    // Without `protocol` no X-Road rule runs, so a missing X-Road-Id goes unnoticed.
+    let no_id = refserver::start(Mode::Rest(Rest::NoXroadId));
+    let (code, r, err) = rest(
+        &no_id,
+        d.path(),
+        &["--seed", "6", "--checks", "response_schema_conformance"],
+    );
+    assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+    assert_eq!(code, 0, "{err}");
+    // Only the listed check reports.
+    let (code, r, err) = rest(
+        &server,
+        d.path(),
+        &["--seed", "6", "--checks", "response_schema_conformance"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let mut found = rules(&r);
+    found.dedup();
+    assert_eq!(found, ["KONFORM-OAS-005"]);
+}
+
+#[test]
+fn an_openapi_31_description_is_checked_without_false_positives() {
+    let run31 = |server: &refserver::Server, dir: &Path| {
+        let (code, out, err) = run(konform(dir)
+            .args([
+                "endpoint",
+                "--standard",
+                "xroad-rest@1.0.4",
+                "--format",
+                "json",
+            ])
+            .arg("--url")
+            .arg(server.rest_url())
+            .arg("--openapi")
+            .arg(fixture("pets.openapi31.yaml"))
+            .args(["--client", "DEV/COM/5678/CLIENT", "--cases", "200"])
+            .args(["--seed", "8", "--concurrency", "4"]));
+        (code, checked_report(&out), err)
+    };
+    let d = tmp();
+    let good = refserver::start(Mode::Rest(Rest::Good));
+    let (code, r, err) = run31(&good, d.path());
+    assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+    assert_eq!(code, 0, "{err}");
+    let ops: Vec<&str> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["profile"].as_str())
+        .collect();
+    for op in ["status", "getPet", "addPet"] {
+        assert!(ops.contains(&op), "{ops:?}");
+    }
+    // A numeric tag breaks `type: [string, "null"]`: found, and shrunk to the first bad id.
+    let bad = refserver::start(Mode::Rest(Rest::TagNotString));
+    let (code, r, err) = run31(&bad, d.path());
+    assert_eq!(code, 1, "{err}");
+    let f = failures(&r)
+        .into_iter()
+        .find(|f| f["rule"] == "KONFORM-OAS-005")
+        .unwrap_or_else(|| panic!("{:?}", rules(&r)));
+    assert!(
+        f["request"]
+            .as_str()
+            .unwrap()
+            .ends_with("/register/pets/501"),
+        "{f}"
+    );
+}
+
+fn soap_with(
+    server: &refserver::Server,
+    dir: &Path,
+    wsdl: &str,
+    extra: &[&str],
+) -> (i32, serde_json::Value, String) {
+    let (code, out, err) = run(konform(dir)
+        .args([
+            "endpoint",
+            "--standard",
+            "xroad-soap@4.0.0",
+            "--format",
+            "json",
+        ])
+        .arg("--url")
+        .arg(server.soap_url())
+        .args(["--wsdl", wsdl])
+        .args([
+            "--client",
+            "DEV/COM/5678/CLIENT",
+            "--service",
+            "DEV/GOV/1234/PETS",
+        ])
+        .args(["--cases", "60", "--concurrency", "2"])
+        .args(extra));
+    let report = if out.trim().is_empty() {
+        serde_json::Value::Null
+    } else {
+        checked_report(&out)
+    };
+    (code, report, err)
+}
+
+#[test]
+fn soap_failures_are_shrunk_to_a_smaller_envelope() {
+    let server = refserver::start(Mode::Soap(Soap::WrapperName));
+    let wsdl = fixture("pets.wsdl");
+    let wsdl = wsdl.to_str().unwrap();
+    let saved = |r: &serde_json::Value, dir: &Path| {
+        let f = failures(r)
+            .into_iter()
+            .find(|f| f["rule"] == "XRD-SOAP-017")
+            .expect("XRD-SOAP-017");
+        let case: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(f["case_file"].as_str().unwrap())).unwrap(),
+        )
+        .unwrap();
+        (f, case["request"]["body"].as_str().unwrap().to_string())
+    };
+    // The first failing case as generated (no shrinking), then the same run shrunk.
+    let raw = tmp();
+    let (_, r, err) = soap_with(
+        &server,
+        raw.path(),
+        wsdl,
+        &["--seed", "21", "--max-shrink", "0"],
+    );
+    let (f0, first) = saved(&r, raw.path());
+    assert_eq!(f0["shrink_steps"], 0, "{err}");
+    let d = tmp();
+    let (_, r, err) = soap_with(&server, d.path(), wsdl, &["--seed", "21"]);
+    let (f, minimal) = saved(&r, d.path());
+    assert!(f["shrink_steps"].as_u64().unwrap() > 0, "{err}\n{f}");
+    assert!(
+        minimal.len() < first.len(),
+        "not smaller:\n{first}\n{minimal}"
+    );
+    // Minimal: the optional name is gone, petId is at its lower bound.
+    assert!(!minimal.contains("<name>"), "{minimal}");
+    assert!(minimal.contains("<petId>1</petId>"), "{minimal}");
+}
+
+#[test]
+fn a_wsdl_url_is_fetched_from_the_service_origin_only() {
+    let server = refserver::start(Mode::Soap(Soap::Good));
+    let d = tmp();
+    let url = format!("{}?wsdl", server.soap_url());
+    let (code, r, err) = soap_with(&server, d.path(), &url, &["--seed", "9"]);
+    assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(r["endpoint"]["description"], url.as_str());
+    // Another origin is refused before any connection, and https is another origin.
+    let trap = Tripwire::start();
+    for other in [
+        format!("http://127.0.0.1:{}/soap?wsdl", trap.port),
+        format!("https://127.0.0.1:{}/soap?wsdl", server.port),
+    ] {
+        let (code, _, err) = soap_with(&server, d.path(), &other, &[]);
+        assert_eq!(code, 2, "{other}: {err}");
+        assert!(err.contains("origin of --url"), "{err}");
+    }
+    assert!(
+        !trap.tripped(),
+        "konform fetched a WSDL from another origin"
+    );
+    // On the origin but not there: the run cannot be evaluated.
+    let missing = format!("http://127.0.0.1:{}/nope.wsdl", server.port);
+    let (code, _, err) = soap_with(&server, d.path(), &missing, &[]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("status 404"), "{err}");
+}

@@ -7,6 +7,7 @@ use crate::cli::load_registry;
 use crate::endpoint::checks::CheckKind;
 use crate::endpoint::client::{Limits, Origin};
 use crate::endpoint::compiled::CompiledOp;
+use crate::endpoint::fetch::{self, FetchError};
 use crate::endpoint::{self, Config, Protocol, openapi, soap, xroad};
 use crate::pipeline::{Options, Validator};
 use crate::report::model::ExitStatus;
@@ -59,13 +60,30 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         let path = a
             .wsdl
             .as_ref()
-            .ok_or_else(|| miette!("xroad-soap needs --wsdl FILE"))?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| miette!("cannot read --wsdl {}: {e}", path.display()))?;
+            .ok_or_else(|| miette!("xroad-soap needs --wsdl FILE|URL"))?;
+        let arg = path.to_string_lossy();
+        let text = if fetch::is_url(&arg) {
+            match fetch::fetch(
+                &arg,
+                &origin,
+                &headers,
+                &limits(a.timeout, a.max_response_bytes),
+            ) {
+                Ok(text) => text,
+                Err(FetchError::Usage(why)) => return Err(miette!("--wsdl {why}")),
+                Err(FetchError::Fetch(why)) => {
+                    eprintln!("error: could not fetch --wsdl {why}");
+                    return Ok(ExitStatus::CouldNotEvaluate);
+                }
+            }
+        } else {
+            std::fs::read_to_string(path)
+                .map_err(|e| miette!("cannot read --wsdl {}: {e}", path.display()))?
+        };
         let provider = a.service.clone().unwrap_or_else(|| a.client.clone());
-        operations = soap::load(&text, &a.client, &provider)
-            .map_err(|e| miette!("--wsdl {}: {e}", path.display()))?;
-        description = Some(path.display().to_string());
+        operations =
+            soap::load(&text, &a.client, &provider).map_err(|e| miette!("--wsdl {arg}: {e}"))?;
+        description = Some(arg.to_string());
     } else if let Some(path) = &a.openapi {
         let text = std::fs::read_to_string(path)
             .map_err(|e| miette!("cannot read --openapi {}: {e}", path.display()))?;
@@ -83,19 +101,13 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         ));
     }
     let seed = a.seed.unwrap_or_else(crate::generate::fresh_seed);
-    let timeout = Duration::from_millis(a.timeout.max(1));
     let mut cfg = Config::new(a.url.clone(), origin, operations);
     cfg.protocol = protocol;
     cfg.cases = a.cases;
     cfg.seed = seed;
     cfg.checks = checks;
     cfg.headers = headers;
-    cfg.limits = Limits {
-        connect: timeout,
-        read: timeout,
-        total: timeout * 3,
-        max_bytes: a.max_response_bytes,
-    };
+    cfg.limits = limits(a.timeout, a.max_response_bytes);
     cfg.concurrency = a.concurrency.clamp(1, 64);
     cfg.rate = a.rate;
     cfg.max_duration = Duration::from_secs(a.max_duration.max(1));
@@ -151,6 +163,17 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         started,
     );
     emit(&report, a.format, &targets)
+}
+
+/// The limits of every exchange: `--timeout` for connect and each read, three times it in all.
+fn limits(timeout_ms: u64, max_bytes: usize) -> Limits {
+    let timeout = Duration::from_millis(timeout_ms.max(1));
+    Limits {
+        connect: timeout,
+        read: timeout,
+        total: timeout * 3,
+        max_bytes,
+    }
 }
 
 /// Calls the provider's metaservices (REST: listMethods, allowedMethods, getOpenAPI; SOAP:

@@ -269,6 +269,7 @@ pub fn build(
         } else {
             outcome.elapsed.as_secs_f64()
         },
+        stopped: outcome.stopped.clone(),
         failures,
     });
     report

@@ -60,6 +60,12 @@ pub enum Rest {
     ListsMetaservices,
     /// getOpenAPI returns a Swagger 2.0 version (XRD-META-015).
     OpenApiVersion2,
+    /// Pets with id above 500 come back with a numeric tag (string or null is documented).
+    TagNotString,
+    /// Conforming, but every response is 300 ms late (for `--max-duration`).
+    Slow,
+    /// Conforming for requests with `X-Api-Key: s3cret`; 401 (undocumented) without it.
+    NeedsApiKey,
 }
 
 /// Seeded defects of the SOAP provider.
@@ -246,6 +252,7 @@ fn serve(mut s: TcpStream, mode: Mode, stop: &AtomicBool) {
     };
     match mode {
         Mode::Rest(d) => rest::handle(&mut s, &req_view(&req), d),
+        Mode::Soap(_) if req.method == "GET" => wsdl(&mut s, &req),
         Mode::Soap(d) => soap::handle(&mut s, &req.body, d),
         Mode::Hostile(h) => hostile(&mut s, h, stop),
         Mode::Redirect(port) => respond(
@@ -254,6 +261,21 @@ fn serve(mut s: TcpStream, mode: Mode, stop: &AtomicBool) {
             &[("Location", format!("http://127.0.0.1:{port}{}", req.path))],
             b"",
         ),
+    }
+}
+
+/// `GET /soap?wsdl`: the provider's WSDL, as providers commonly publish it.
+fn wsdl(s: &mut TcpStream, req: &Req) {
+    if req.path == "/soap" && req.query == "wsdl" {
+        let text = include_str!("../../fixtures/endpoint/pets.wsdl");
+        respond(
+            s,
+            "200 OK",
+            &[("Content-Type", "text/xml; charset=UTF-8".into())],
+            text.as_bytes(),
+        );
+    } else {
+        respond(s, "404 Not Found", &[], b"");
     }
 }
 
