@@ -699,3 +699,32 @@ fn a_wsdl_url_is_fetched_from_the_service_origin_only() {
     assert_eq!(code, 3, "{err}");
     assert!(err.contains("status 404"), "{err}");
 }
+
+#[test]
+fn the_wsdl_given_to_a_soap_run_is_checked_too() {
+    let server = refserver::start(Mode::Soap(Soap::Good));
+    let d = tmp();
+    let wsdl_findings = |r: &serde_json::Value| -> Vec<String> {
+        r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["profile"] == "wsdl")
+            .flat_map(|x| x["findings"].as_array().unwrap().clone())
+            .filter_map(|f| f["rule"].as_str().map(String::from))
+            .collect()
+    };
+    let good = fixture("pets.wsdl");
+    let (code, r, err) = soap_with(&server, d.path(), good.to_str().unwrap(), &["--seed", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let checked = r["results"][0]["rules_checked"].as_array().unwrap();
+    assert_eq!(r["results"][0]["profile"], "wsdl");
+    assert!(checked.iter().any(|x| x == "XRD-WSDL-005"), "{checked:?}");
+    assert_eq!(wsdl_findings(&r), Vec::<String>::new());
+    // A soap:body namespace attribute: the service still answers, the description fails.
+    let bad = root().join("test-vectors/xroad-soap/4.0.0/wsdl-body-namespace.xml");
+    let (code, r, err) = soap_with(&server, d.path(), bad.to_str().unwrap(), &["--seed", "3"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(wsdl_findings(&r), ["XRD-WSDL-007"]);
+    assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+}

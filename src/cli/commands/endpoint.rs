@@ -4,6 +4,7 @@
 use super::endpoint_report::{self, emit};
 use crate::cli::args::EndpointArgs;
 use crate::cli::load_registry;
+use crate::document::Document;
 use crate::endpoint::checks::CheckKind;
 use crate::endpoint::client::{Limits, Origin};
 use crate::endpoint::compiled::CompiledOp;
@@ -56,6 +57,7 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
     }
     let mut operations: Vec<CompiledOp> = Vec::new();
     let mut description = None;
+    let mut wsdl = None;
     if protocol == Protocol::XroadSoap {
         let path = a
             .wsdl
@@ -84,6 +86,7 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         operations =
             soap::load(&text, &a.client, &provider).map_err(|e| miette!("--wsdl {arg}: {e}"))?;
         description = Some(arg.to_string());
+        wsdl = Some(Document::from_bytes(arg.to_string(), text.into_bytes()));
     } else if let Some(path) = &a.openapi {
         let text = std::fs::read_to_string(path)
             .map_err(|e| miette!("cannot read --openapi {}: {e}", path.display()))?;
@@ -153,12 +156,22 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
             seed,
         },
     )?;
+    // The WSDL itself is checked with the standard's description rules (XRD-WSDL-*).
+    let checked = match &wsdl {
+        Some(doc) if cfg.checks.contains(&CheckKind::Protocol) => {
+            vec![validator.session().validate(doc, None)]
+        }
+        _ => Vec::new(),
+    };
     let report = endpoint_report::build(
         &validator,
         &cfg,
         &outcome,
         &case_files,
-        description,
+        endpoint_report::Description {
+            name: description,
+            checked,
+        },
         package.as_deref(),
         started,
     );

@@ -38,12 +38,13 @@ mod soap_action_value;
 mod soap_part_is_8bit;
 mod user_id_country_prefix;
 mod utf8_bom;
+mod wsdl;
 
 use super::ProtocolRule;
 
 /// Every implemented rule of the standard, in the order of the catalogue.
 pub fn rules() -> Vec<&'static dyn ProtocolRule> {
-    vec![
+    let mut all: Vec<&'static dyn ProtocolRule> = vec![
         &envelope_is_soap11::EnvelopeIsSoap11,
         &client_header_present::ClientHeaderPresent,
         &client_identifier_valid::ClientIdentifierValid,
@@ -85,5 +86,7 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &metaservices::GetWsdlNamesService,
         &metaservices::GetWsdlAttachment,
         &metaservices::GetWsdlAddressHidden,
-    ]
+    ];
+    all.extend(wsdl::rules());
+    all
 }
