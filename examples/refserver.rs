@@ -41,6 +41,7 @@ fn main() {
         ("content-type", Soap::ContentType),
         ("no-fault", Soap::NoFault),
         ("lists-metaservices", Soap::ListsMetaservices),
+        ("returned-wsdl-rpc", Soap::ReturnedWsdlRpc),
         ("wsdl-address", Soap::WsdlAddress),
     ];
     let mode = match kind {

@@ -14,6 +14,7 @@ pub mod compiled;
 pub mod fetch;
 pub mod gzip;
 pub mod openapi;
+pub mod returned_wsdl;
 mod run;
 pub mod soap;
 pub mod wire;

@@ -407,7 +407,13 @@ pub fn metaservices(cfg: &super::Config, session: &mut Session<'_>) -> Vec<super
     metaservice_requests(&cfg.origin.base_path, s, &cfg.headers)
         .into_iter()
         .flat_map(|(name, req)| {
-            super::xroad::fixed_call(cfg, &name, &req, |resp| check(session, &req, resp, false))
+            super::xroad::fixed_call(cfg, &name, &req, |resp| {
+                let mut found = check(session, &req, resp, false);
+                if name == "getWsdl" {
+                    found.extend(super::returned_wsdl::check(session, resp));
+                }
+                found
+            })
         })
         .collect()
 }

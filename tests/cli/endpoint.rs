@@ -386,6 +386,7 @@ fn conforming_soap_provider_passes_and_each_soap_defect_is_found() {
         (Soap::NoFault, "KONFORM-ENDPOINT-002"),
         (Soap::ListsMetaservices, "XRD-META-006"),
         (Soap::WsdlAddress, "XRD-META-010"),
+        (Soap::ReturnedWsdlRpc, "XRD-WSDL-001"),
     ] {
         let server = refserver::start(Mode::Soap(defect));
         let (_, r, err) = soap(&server, d.path());

@@ -87,6 +87,8 @@ pub enum Soap {
     ListsMetaservices,
     /// getWsdl returns the WSDL with the provider's real address (XRD-META-010).
     WsdlAddress,
+    /// getWsdl returns an RPC-style WSDL (XRD-WSDL-001).
+    ReturnedWsdlRpc,
 }
 
 /// Hostile behaviours.
