@@ -42,6 +42,8 @@ fn main() {
         ("no-fault", Soap::NoFault),
         ("lists-metaservices", Soap::ListsMetaservices),
         ("returned-wsdl-rpc", Soap::ReturnedWsdlRpc),
+        ("list-clients-xml-only", Soap::ListClientsXmlOnly),
+        ("list-clients-camel-case", Soap::ListClientsCamelCase),
         ("wsdl-address", Soap::WsdlAddress),
     ];
     let mode = match kind {

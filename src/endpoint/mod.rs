@@ -13,6 +13,7 @@ pub mod client;
 pub mod compiled;
 pub mod fetch;
 pub mod gzip;
+pub mod list_clients;
 pub mod openapi;
 pub mod returned_wsdl;
 mod run;

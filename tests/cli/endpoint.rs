@@ -387,6 +387,8 @@ fn conforming_soap_provider_passes_and_each_soap_defect_is_found() {
         (Soap::ListsMetaservices, "XRD-META-006"),
         (Soap::WsdlAddress, "XRD-META-010"),
         (Soap::ReturnedWsdlRpc, "XRD-WSDL-001"),
+        (Soap::ListClientsXmlOnly, "XRD-META-001"),
+        (Soap::ListClientsCamelCase, "XRD-META-001"),
     ] {
         let server = refserver::start(Mode::Soap(defect));
         let (_, r, err) = soap(&server, d.path());
@@ -728,4 +730,50 @@ fn the_wsdl_given_to_a_soap_run_is_checked_too() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(wsdl_findings(&r), ["XRD-WSDL-007"]);
     assert_eq!(rules(&r), Vec::<String>::new(), "{err}");
+}
+
+#[test]
+fn list_clients_is_asked_for_json_and_for_xml() {
+    let d = tmp();
+    let wsdl = fixture("pets.wsdl");
+    let wsdl = wsdl.to_str().unwrap();
+    let good = refserver::start(Mode::Soap(Soap::Good));
+    let (code, r, err) = soap_with(&good, d.path(), wsdl, &["--seed", "2"]);
+    assert_eq!(code, 0, "{err}");
+    let ops: Vec<&str> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x["profile"].as_str())
+        .collect();
+    assert!(
+        ops.contains(&"listClients-json") && ops.contains(&"listClients"),
+        "{ops:?}"
+    );
+    // Asked for JSON, answered XML: the call itself fails XRD-META-001.
+    let xml_only = refserver::start(Mode::Soap(Soap::ListClientsXmlOnly));
+    let (code, r, _) = soap_with(&xml_only, d.path(), wsdl, &["--seed", "2"]);
+    assert_eq!(code, 1);
+    let f: Vec<_> = failures(&r)
+        .into_iter()
+        .filter(|f| f["rule"] == "XRD-META-001")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0]["operation"], "listClients-json");
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("text/xml"),
+        "{}",
+        f[0]
+    );
+    // JSON in the wrong shape: the Annex B check names the field.
+    let camel = refserver::start(Mode::Soap(Soap::ListClientsCamelCase));
+    let (_, r, _) = soap_with(&camel, d.path(), wsdl, &["--seed", "2"]);
+    let f = failures(&r)
+        .into_iter()
+        .find(|f| f["rule"] == "XRD-META-001")
+        .expect("XRD-META-001");
+    assert!(
+        f["message"].as_str().unwrap().contains("memberClass"),
+        "{f}"
+    );
 }

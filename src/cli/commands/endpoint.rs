@@ -200,7 +200,9 @@ fn metaservices(cfg: &mut Config, outcome: &mut endpoint::Outcome, meta: &Valida
             outcome
                 .failures
                 .extend(soap::metaservices(cfg, &mut session));
-            soap::metaservice_requests(&cfg.origin.base_path, s, &cfg.headers)
+            let mut r = soap::metaservice_requests(&cfg.origin.base_path, s, &cfg.headers);
+            r.extend(crate::endpoint::list_clients::requests(&cfg.headers));
+            r
         }
         None => {
             outcome

@@ -13,6 +13,7 @@ mod fault_well_formed;
 mod header_and_body_present;
 mod identifier_characters;
 mod jwt_security_token_type;
+mod list_clients;
 pub(super) mod message_id_is_uuid;
 mod message_id_present;
 mod metaservices;
@@ -80,6 +81,8 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &represented_party_code::RepresentedPartyCode,
         &security_server_identifier_valid::SecurityServerIdentifierValid,
         &jwt_security_token_type::JwtSecurityTokenType,
+        &list_clients::ListClientsJson,
+        &list_clients::ListClientsXml,
         &metaservices::ListRequestBody,
         &metaservices::ListResponseServices,
         &metaservices::ListWithoutMetaservices,
