@@ -29,6 +29,9 @@ fn main() {
         ("rejects-valid", Rest::RejectsValid),
         ("lists-metaservices", Rest::ListsMetaservices),
         ("openapi-version-2", Rest::OpenApiVersion2),
+        ("tag-not-string", Rest::TagNotString),
+        ("slow", Rest::Slow),
+        ("needs-api-key", Rest::NeedsApiKey),
     ];
     let soap = [
         ("good", Soap::Good),
@@ -38,6 +41,9 @@ fn main() {
         ("content-type", Soap::ContentType),
         ("no-fault", Soap::NoFault),
         ("lists-metaservices", Soap::ListsMetaservices),
+        ("returned-wsdl-rpc", Soap::ReturnedWsdlRpc),
+        ("list-clients-xml-only", Soap::ListClientsXmlOnly),
+        ("list-clients-camel-case", Soap::ListClientsCamelCase),
         ("wsdl-address", Soap::WsdlAddress),
     ];
     let mode = match kind {

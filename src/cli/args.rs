@@ -386,8 +386,9 @@ pub struct EndpointArgs {
     /// OpenAPI 3.0/3.1 description (YAML or JSON) of the service.
     #[arg(long, value_name = "FILE")]
     pub openapi: Option<PathBuf>,
-    /// WSDL 1.1 of the SOAP service.
-    #[arg(long, value_name = "FILE")]
+    /// WSDL 1.1 of the SOAP service: a file, or an http:// URL on the origin of --url
+    /// (fetched once, with the --timeout and --max-response-bytes limits).
+    #[arg(long, value_name = "FILE|URL")]
     pub wsdl: Option<PathBuf>,
     /// X-Road client identifier (INSTANCE/CLASS/MEMBER[/SUBSYSTEM]).
     #[arg(long, value_name = "ID", default_value = "DEV/COM/12345/TESTCLIENT")]

@@ -404,10 +404,20 @@ pub fn metaservices(cfg: &super::Config, session: &mut Session<'_>) -> Vec<super
     let Some(s) = cfg.operations.iter().find_map(|o| o.soap.as_ref()) else {
         return Vec::new();
     };
-    metaservice_requests(&cfg.origin.base_path, s, &cfg.headers)
-        .into_iter()
-        .flat_map(|(name, req)| {
-            super::xroad::fixed_call(cfg, &name, &req, |resp| check(session, &req, resp, false))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (name, req) in metaservice_requests(&cfg.origin.base_path, s, &cfg.headers) {
+        out.extend(super::xroad::fixed_call(cfg, &name, &req, |resp| {
+            let mut found = check(session, &req, resp, false);
+            if name == "getWsdl" {
+                found.extend(super::returned_wsdl::check(session, resp));
+            }
+            found
+        }));
+    }
+    for (name, req) in super::list_clients::requests(&cfg.headers) {
+        out.extend(super::xroad::fixed_call(cfg, &name, &req, |resp| {
+            super::list_clients::check(session, &name, resp)
+        }));
+    }
+    out
 }

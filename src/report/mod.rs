@@ -37,6 +37,9 @@ pub fn endpoint_lines(e: &model::EndpointRun) -> Vec<String> {
             .map(|d| format!(", description {d}"))
             .unwrap_or_default()
     )];
+    if let Some(why) = &e.stopped {
+        out.push(format!("  stopped early: {why}"));
+    }
     for f in &e.failures {
         out.push(format!(
             "  {} on {}: {} — minimal case {}{} after {} shrink step(s){}",

@@ -332,6 +332,9 @@ pub struct EndpointRun {
     pub checks: Vec<String>,
     /// Wall-clock seconds of the run (0 when `SOURCE_DATE_EPOCH` is set).
     pub seconds: f64,
+    /// Why the run stopped before sending every case (`--max-duration`, transport errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
     /// One entry per distinct failure, shrunk.
     pub failures: Vec<EndpointFailure>,
 }

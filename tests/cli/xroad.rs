@@ -213,3 +213,72 @@ fn several_matching_standards_are_listed() {
     ]));
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn shipped_rest_vectors_all_agree() {
+    let d = tmp();
+    let (code, out, err) =
+        run(konform(d.path()).args(["vectors", "run", "--standard", "xroad-rest@1.0.4"]));
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn wsdl_descriptions_are_checked_with_the_wsdl_profile() {
+    let d = tmp();
+    let vectors = root().join("test-vectors/xroad-soap/4.0.0");
+    let check = |path: &Path| {
+        let (code, out, err) = run(konform(d.path())
+            .args([
+                "validate",
+                "--format",
+                "json",
+                "--standard",
+                "xroad-soap@4.0.0",
+            ])
+            .arg(path));
+        let r = checked_report(&out);
+        assert_eq!(
+            r["results"][0]["profile"],
+            "wsdl",
+            "{}: {err}",
+            path.display()
+        );
+        (code, fired(&r))
+    };
+    assert_eq!(check(&vectors.join("wsdl-conformant.xml")), (0, vec![]));
+    for (file, rule) in [
+        ("wsdl-rpc-style.xml", "XRD-WSDL-001"),
+        ("wsdl-encoded-use.xml", "XRD-WSDL-001"),
+        ("wsdl-two-parts.xml", "XRD-WSDL-002"),
+        ("wsdl-part-type.xml", "XRD-WSDL-003"),
+        ("wsdl-input-not-sequence.xml", "XRD-WSDL-004"),
+        ("wsdl-input-wrapper-name.xml", "XRD-WSDL-005"),
+        ("wsdl-output-wrapper-name.xml", "XRD-WSDL-006"),
+        ("wsdl-body-namespace.xml", "XRD-WSDL-007"),
+    ] {
+        assert_eq!(
+            check(&vectors.join(file)),
+            (1, vec![rule.to_string()]),
+            "{file}"
+        );
+    }
+    // Advisory rules report without making the description non-conformant.
+    for (file, rule) in [
+        ("wsdl-request-hash.xml", "XRD-WSDL-008"),
+        ("wsdl-no-version.xml", "XRD-WSDL-009"),
+        ("wsdl-mime-binding.xml", "XRD-WSDL-010"),
+    ] {
+        assert_eq!(
+            check(&vectors.join(file)),
+            (0, vec![rule.to_string()]),
+            "{file}"
+        );
+    }
+    // The specification's own example WSDL (Annex C) describes one attachment with the legacy
+    // MIME binding next to swaRef and MTOM: only that advisory fires.
+    if let Some(shared) = shared() {
+        let annex = corpus(&shared, "09_Annex-C-Example-WSDL.xml");
+        assert_eq!(check(&annex), (0, vec!["XRD-WSDL-010".to_string()]));
+    }
+}

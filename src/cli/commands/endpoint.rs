@@ -4,9 +4,11 @@
 use super::endpoint_report::{self, emit};
 use crate::cli::args::EndpointArgs;
 use crate::cli::load_registry;
+use crate::document::Document;
 use crate::endpoint::checks::CheckKind;
 use crate::endpoint::client::{Limits, Origin};
 use crate::endpoint::compiled::CompiledOp;
+use crate::endpoint::fetch::{self, FetchError};
 use crate::endpoint::{self, Config, Protocol, openapi, soap, xroad};
 use crate::pipeline::{Options, Validator};
 use crate::report::model::ExitStatus;
@@ -55,17 +57,36 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
     }
     let mut operations: Vec<CompiledOp> = Vec::new();
     let mut description = None;
+    let mut wsdl = None;
     if protocol == Protocol::XroadSoap {
         let path = a
             .wsdl
             .as_ref()
-            .ok_or_else(|| miette!("xroad-soap needs --wsdl FILE"))?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| miette!("cannot read --wsdl {}: {e}", path.display()))?;
+            .ok_or_else(|| miette!("xroad-soap needs --wsdl FILE|URL"))?;
+        let arg = path.to_string_lossy();
+        let text = if fetch::is_url(&arg) {
+            match fetch::fetch(
+                &arg,
+                &origin,
+                &headers,
+                &limits(a.timeout, a.max_response_bytes),
+            ) {
+                Ok(text) => text,
+                Err(FetchError::Usage(why)) => return Err(miette!("--wsdl {why}")),
+                Err(FetchError::Fetch(why)) => {
+                    eprintln!("error: could not fetch --wsdl {why}");
+                    return Ok(ExitStatus::CouldNotEvaluate);
+                }
+            }
+        } else {
+            std::fs::read_to_string(path)
+                .map_err(|e| miette!("cannot read --wsdl {}: {e}", path.display()))?
+        };
         let provider = a.service.clone().unwrap_or_else(|| a.client.clone());
-        operations = soap::load(&text, &a.client, &provider)
-            .map_err(|e| miette!("--wsdl {}: {e}", path.display()))?;
-        description = Some(path.display().to_string());
+        operations =
+            soap::load(&text, &a.client, &provider).map_err(|e| miette!("--wsdl {arg}: {e}"))?;
+        description = Some(arg.to_string());
+        wsdl = Some(Document::from_bytes(arg.to_string(), text.into_bytes()));
     } else if let Some(path) = &a.openapi {
         let text = std::fs::read_to_string(path)
             .map_err(|e| miette!("cannot read --openapi {}: {e}", path.display()))?;
@@ -83,19 +104,13 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
         ));
     }
     let seed = a.seed.unwrap_or_else(crate::generate::fresh_seed);
-    let timeout = Duration::from_millis(a.timeout.max(1));
     let mut cfg = Config::new(a.url.clone(), origin, operations);
     cfg.protocol = protocol;
     cfg.cases = a.cases;
     cfg.seed = seed;
     cfg.checks = checks;
     cfg.headers = headers;
-    cfg.limits = Limits {
-        connect: timeout,
-        read: timeout,
-        total: timeout * 3,
-        max_bytes: a.max_response_bytes,
-    };
+    cfg.limits = limits(a.timeout, a.max_response_bytes);
     cfg.concurrency = a.concurrency.clamp(1, 64);
     cfg.rate = a.rate;
     cfg.max_duration = Duration::from_secs(a.max_duration.max(1));
@@ -141,16 +156,37 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
             seed,
         },
     )?;
+    // The WSDL itself is checked with the standard's description rules (XRD-WSDL-*).
+    let checked = match &wsdl {
+        Some(doc) if cfg.checks.contains(&CheckKind::Protocol) => {
+            vec![validator.session().validate(doc, None)]
+        }
+        _ => Vec::new(),
+    };
     let report = endpoint_report::build(
         &validator,
         &cfg,
         &outcome,
         &case_files,
-        description,
+        endpoint_report::Description {
+            name: description,
+            checked,
+        },
         package.as_deref(),
         started,
     );
     emit(&report, a.format, &targets)
+}
+
+/// The limits of every exchange: `--timeout` for connect and each read, three times it in all.
+fn limits(timeout_ms: u64, max_bytes: usize) -> Limits {
+    let timeout = Duration::from_millis(timeout_ms.max(1));
+    Limits {
+        connect: timeout,
+        read: timeout,
+        total: timeout * 3,
+        max_bytes,
+    }
 }
 
 /// Calls the provider's metaservices (REST: listMethods, allowedMethods, getOpenAPI; SOAP:
@@ -164,7 +200,9 @@ fn metaservices(cfg: &mut Config, outcome: &mut endpoint::Outcome, meta: &Valida
             outcome
                 .failures
                 .extend(soap::metaservices(cfg, &mut session));
-            soap::metaservice_requests(&cfg.origin.base_path, s, &cfg.headers)
+            let mut r = soap::metaservice_requests(&cfg.origin.base_path, s, &cfg.headers);
+            r.extend(crate::endpoint::list_clients::requests(&cfg.headers));
+            r
         }
         None => {
             outcome

@@ -162,7 +162,10 @@ fn rules_checked(cfg: &Config, package: Option<&Package>) -> Vec<String> {
             p.spec
                 .rules
                 .iter()
-                .filter(|r| r.profiles.is_empty() || r.profiles.iter().any(|x| x != "request"))
+                .filter(|r| {
+                    r.profiles.is_empty()
+                        || r.profiles.iter().any(|x| x != "request" && x != "wsdl")
+                })
                 .map(|r| r.id.clone()),
         );
         if cfg.protocol == Protocol::XroadSoap {
@@ -172,23 +175,36 @@ fn rules_checked(cfg: &Config, package: Option<&Package>) -> Vec<String> {
     out
 }
 
+/// The service description of a run: its name (path or URL) and, when the standard has rules
+/// for descriptions (XRD-WSDL-*), the result of checking it, shown before the operations.
+pub struct Description {
+    /// Path or URL as given.
+    pub name: Option<String>,
+    /// The description checked as a document (empty when not checked).
+    pub checked: Vec<DocumentResult>,
+}
+
 /// The report of an endpoint run: one result per operation.
 pub fn build(
     validator: &Validator,
     cfg: &Config,
     outcome: &Outcome,
     case_files: &[String],
-    description: Option<String>,
+    description: Description,
     package: Option<&Package>,
     started: String,
 ) -> Report {
+    let Description {
+        name: description,
+        checked,
+    } = description;
     let unreachable = outcome.responses == 0
         && outcome
             .failures
             .iter()
             .any(|f| f.message.starts_with("could not connect"));
-    let checked = rules_checked(cfg, package);
-    let mut results = Vec::new();
+    let checked_ops = rules_checked(cfg, package);
+    let mut results = checked;
     let mut failures = Vec::new();
     for op in &cfg.operations {
         let name = if op.op.path.starts_with("http") {
@@ -212,7 +228,7 @@ pub fn build(
         r.verdict = Verdict::Conformant;
         r.standard = package.map(|p| p.spec.key());
         r.profile = Some(op.op.id.clone());
-        r.rules_checked = checked.clone();
+        r.rules_checked = checked_ops.clone();
         for (f, file) in outcome
             .failures
             .iter()
@@ -270,6 +286,7 @@ pub fn build(
         } else {
             outcome.elapsed.as_secs_f64()
         },
+        stopped: outcome.stopped.clone(),
         failures,
     });
     report

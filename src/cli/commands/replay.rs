@@ -87,7 +87,10 @@ pub fn run(a: ReplayArgs) -> miette::Result<ExitStatus> {
         &cfg_ops,
         &outcome,
         &[a.case.display().to_string()],
-        case.description.clone(),
+        super::endpoint_report::Description {
+            name: case.description.clone(),
+            checked: Vec::new(),
+        },
         package.as_deref(),
         started,
     );

@@ -153,17 +153,28 @@ fn typed(t: &str, s: &Value, depth: usize) -> BoxedStrategy<Value> {
 }
 
 fn integer(s: &Value) -> BoxedStrategy<i64> {
-    let mut lo = num(s, "minimum").map_or(-1000, |v| v.ceil() as i64);
-    let mut hi = num(s, "maximum").map_or(lo.saturating_add(2000), |v| v.floor() as i64);
-    if let Some(x) = num(s, "exclusiveMinimum") {
-        lo = lo.max(x.floor() as i64 + 1);
-    }
-    if let Some(x) = num(s, "exclusiveMaximum") {
-        hi = hi.min(x.ceil() as i64 - 1);
-    }
-    if num(s, "maximum").is_some() && num(s, "minimum").is_none() {
-        lo = hi.saturating_sub(2000);
-    }
+    // Bounds from `minimum` / `exclusiveMinimum` (the 2020-12 numeric form) and their upper
+    // counterparts; an open side is 2000 values wide from the other one.
+    let lower = [
+        num(s, "minimum").map(|v| v.ceil() as i64),
+        num(s, "exclusiveMinimum").map(|x| (x.floor() as i64).saturating_add(1)),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    let upper = [
+        num(s, "maximum").map(|v| v.floor() as i64),
+        num(s, "exclusiveMaximum").map(|x| (x.ceil() as i64).saturating_sub(1)),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let (lo, hi) = match (lower, upper) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        (Some(lo), None) => (lo, lo.saturating_add(2000)),
+        (None, Some(hi)) => (hi.saturating_sub(2000), hi),
+        (None, None) => (-1000, 1000),
+    };
     if hi < lo {
         return Just(lo).boxed();
     }
@@ -321,6 +332,30 @@ mod tests {
                 "{v} is not valid: {:?}",
                 check.first_error(&v)
             );
+        }
+    }
+
+    #[test]
+    fn integer_bounds_take_the_numeric_exclusive_forms() {
+        let mut r = crate::generate::runner(5);
+        for (s, lo, hi) in [
+            (
+                json!({"exclusiveMinimum": 0, "maximum": 1_000_000}),
+                1,
+                1_000_000,
+            ),
+            (json!({"minimum": 3, "exclusiveMaximum": 5}), 3, 4),
+            (json!({"maximum": 10}), -1990, 10),
+        ] {
+            let st = integer(&s);
+            let mut seen = (i64::MAX, i64::MIN);
+            for _ in 0..300 {
+                let v = st.new_tree(&mut r).unwrap().current();
+                seen = (seen.0.min(v), seen.1.max(v));
+            }
+            assert!(seen.0 >= lo && seen.1 <= hi, "{s}: {seen:?}");
+            // The whole range is used, not only its top.
+            assert!(seen.0 <= lo + (hi - lo) / 2, "{s}: {seen:?}");
         }
     }
 

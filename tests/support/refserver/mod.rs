@@ -60,6 +60,12 @@ pub enum Rest {
     ListsMetaservices,
     /// getOpenAPI returns a Swagger 2.0 version (XRD-META-015).
     OpenApiVersion2,
+    /// Pets with id above 500 come back with a numeric tag (string or null is documented).
+    TagNotString,
+    /// Conforming, but every response is 300 ms late (for `--max-duration`).
+    Slow,
+    /// Conforming for requests with `X-Api-Key: s3cret`; 401 (undocumented) without it.
+    NeedsApiKey,
 }
 
 /// Seeded defects of the SOAP provider.
@@ -81,6 +87,12 @@ pub enum Soap {
     ListsMetaservices,
     /// getWsdl returns the WSDL with the provider's real address (XRD-META-010).
     WsdlAddress,
+    /// getWsdl returns an RPC-style WSDL (XRD-WSDL-001).
+    ReturnedWsdlRpc,
+    /// listClients answers XML even when asked for JSON (XRD-META-001).
+    ListClientsXmlOnly,
+    /// listClients JSON with camelCase identifier fields (XRD-META-001).
+    ListClientsCamelCase,
 }
 
 /// Hostile behaviours.
@@ -246,6 +258,10 @@ fn serve(mut s: TcpStream, mode: Mode, stop: &AtomicBool) {
     };
     match mode {
         Mode::Rest(d) => rest::handle(&mut s, &req_view(&req), d),
+        Mode::Soap(d) if req.method == "GET" && req.path == "/listClients" => {
+            list_clients(&mut s, &req, d)
+        }
+        Mode::Soap(_) if req.method == "GET" => wsdl(&mut s, &req),
         Mode::Soap(d) => soap::handle(&mut s, &req.body, d),
         Mode::Hostile(h) => hostile(&mut s, h, stop),
         Mode::Redirect(port) => respond(
@@ -255,6 +271,48 @@ fn serve(mut s: TcpStream, mode: Mode, stop: &AtomicBool) {
             b"",
         ),
     }
+}
+
+/// `GET /soap?wsdl`: the provider's WSDL, as providers commonly publish it.
+fn wsdl(s: &mut TcpStream, req: &Req) {
+    if req.path == "/soap" && req.query == "wsdl" {
+        let text = include_str!("../../fixtures/endpoint/pets.wsdl");
+        respond(
+            s,
+            "200 OK",
+            &[("Content-Type", "text/xml; charset=UTF-8".into())],
+            text.as_bytes(),
+        );
+    } else {
+        respond(s, "404 Not Found", &[], b"");
+    }
+}
+
+/// `GET /listClients` of the Security Server: JSON (PR-META Annex B) when asked for, else the
+/// xroad clientList.
+fn list_clients(s: &mut TcpStream, req: &Req, d: Soap) {
+    let json = req
+        .header("Accept")
+        .is_some_and(|a| a.contains("application/json"));
+    if json && d != Soap::ListClientsXmlOnly {
+        let mut body = "{\"member\":[{\"id\":{\"member_class\":\"GOV\",\"member_code\":\"1234\",\"subsystem_code\":\"PETS\",\"object_type\":\"SUBSYSTEM\",\"xroad_instance\":\"DEV\"},\"name\":\"Pets\",\"subsystem_name\":\"Pet register\"}]}".to_string();
+        if d == Soap::ListClientsCamelCase {
+            body = body.replace("member_class", "memberClass");
+        }
+        return respond(
+            s,
+            "200 OK",
+            &[("Content-Type", "application/json;charset=UTF-8".into())],
+            body.as_bytes(),
+        );
+    }
+    let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ns2:clientList xmlns:ns1=\"http://x-road.eu/xsd/identifiers\" xmlns:ns2=\"http://x-road.eu/xsd/xroad.xsd\"><ns2:member><ns2:id ns1:objectType=\"SUBSYSTEM\"><ns1:xRoadInstance>DEV</ns1:xRoadInstance><ns1:memberClass>GOV</ns1:memberClass><ns1:memberCode>1234</ns1:memberCode><ns1:subsystemCode>PETS</ns1:subsystemCode></ns2:id><ns2:name>Pets</ns2:name></ns2:member></ns2:clientList>";
+    respond(
+        s,
+        "200 OK",
+        &[("Content-Type", "text/xml;charset=UTF-8".into())],
+        xml.as_bytes(),
+    );
 }
 
 /// The parts of a request the handlers look at.

@@ -44,6 +44,9 @@ fn valid_client(c: Option<&str>) -> bool {
 
 /// Handles one request.
 pub fn handle(s: &mut TcpStream, r: &View<'_>, d: Rest) {
+    if d == Rest::Slow {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
     if let Some(meta) = r
         .path
         .strip_prefix(PROVIDER)
@@ -65,6 +68,15 @@ pub fn handle(s: &mut TcpStream, r: &View<'_>, d: Rest) {
     }
     let client = r.header("X-Road-Client").unwrap_or("").to_string();
     let mut headers = xroad_headers(&client, d);
+    if d == Rest::NeedsApiKey && r.header("X-Api-Key") != Some("s3cret") {
+        headers.push(("Content-Type", "application/json; charset=utf-8".into()));
+        return send(
+            s,
+            "401 Unauthorized",
+            &headers,
+            b"{\"error\":\"no api key\"}",
+        );
+    }
     let ct = if d == Rest::WrongContentType {
         "text/plain"
     } else {
@@ -158,7 +170,12 @@ fn get_pet(
     } else {
         "Rex"
     };
-    ("200 OK", json!({"id": id, "name": name}))
+    let tag = match (id > 500 && d == Rest::TagNotString, id % 2 == 0) {
+        (true, _) => json!(7),
+        (false, true) => Value::Null,
+        (false, false) => json!("dog"),
+    };
+    ("200 OK", json!({"id": id, "name": name, "tag": tag}))
 }
 
 fn valid_date(s: &str) -> bool {

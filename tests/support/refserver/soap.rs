@@ -137,6 +137,9 @@ fn get_wsdl(s: &mut TcpStream, body: &str, header: roxmltree::Node<'_, '_>, d: S
             "http://10.0.0.7:8080/pets",
         );
     }
+    if d == Soap::ReturnedWsdlRpc {
+        wsdl = wsdl.replace("style=\"document\"", "style=\"rpc\"");
+    }
     let b = "konformBoundary1";
     let multipart = format!(
         "--{b}\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <root@pets>\r\n\r\n{root}\r\n--{b}\r\nContent-Type: text/xml; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <wsdl@pets>\r\n\r\n{wsdl}\r\n--{b}--\r\n"

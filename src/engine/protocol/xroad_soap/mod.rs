@@ -13,6 +13,7 @@ mod fault_well_formed;
 mod header_and_body_present;
 mod identifier_characters;
 mod jwt_security_token_type;
+mod list_clients;
 pub(super) mod message_id_is_uuid;
 mod message_id_present;
 mod metaservices;
@@ -38,12 +39,13 @@ mod soap_action_value;
 mod soap_part_is_8bit;
 mod user_id_country_prefix;
 mod utf8_bom;
+mod wsdl;
 
 use super::ProtocolRule;
 
 /// Every implemented rule of the standard, in the order of the catalogue.
 pub fn rules() -> Vec<&'static dyn ProtocolRule> {
-    vec![
+    let mut all: Vec<&'static dyn ProtocolRule> = vec![
         &envelope_is_soap11::EnvelopeIsSoap11,
         &client_header_present::ClientHeaderPresent,
         &client_identifier_valid::ClientIdentifierValid,
@@ -79,11 +81,15 @@ pub fn rules() -> Vec<&'static dyn ProtocolRule> {
         &represented_party_code::RepresentedPartyCode,
         &security_server_identifier_valid::SecurityServerIdentifierValid,
         &jwt_security_token_type::JwtSecurityTokenType,
+        &list_clients::ListClientsJson,
+        &list_clients::ListClientsXml,
         &metaservices::ListRequestBody,
         &metaservices::ListResponseServices,
         &metaservices::ListWithoutMetaservices,
         &metaservices::GetWsdlNamesService,
         &metaservices::GetWsdlAttachment,
         &metaservices::GetWsdlAddressHidden,
-    ]
+    ];
+    all.extend(wsdl::rules());
+    all
 }
