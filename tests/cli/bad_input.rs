@@ -295,3 +295,19 @@ fn malformed_and_duplicate_json() {
         "/address/city"
     );
 }
+
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    // `konform ... | head`: the reader goes away; konform must stop without a panic.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("konform"))
+        .args(["vectors", "run", "--standard", "xroad-soap@4.0.0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}

@@ -1,4 +1,5 @@
-//! SOAP metaservices (PR-META): `listMethods` and `allowedMethods` requests and their answers.
+//! SOAP metaservices (PR-META): `listMethods`, `allowedMethods` and `getWsdl` requests and their
+//! answers.
 
 use super::common::trimmed;
 use crate::declare_rule;
@@ -48,6 +49,76 @@ impl Check for ListRequestBody {
                 format!("the {code} request body must be the empty element xrd:{code}"),
             );
         }
+    }
+}
+
+/// Checks that a request whose body is the metaservice element `xrd:{names}` calls that
+/// metaservice: its service header's `serviceCode` is the element's name.
+fn body_names_header(ctx: &RuleContext<'_>, emit: &mut Emit<'_>, names: &[&str]) {
+    let Some(soap) = &ctx.soap else { return };
+    let Some(wrapper) = soap.body_children().into_iter().next() else {
+        return;
+    };
+    let name = wrapper.tag_name().name();
+    if wrapper.tag_name().namespace() != Some(XROAD) || !names.contains(&name) {
+        return;
+    }
+    match service_code(soap) {
+        Some(code) if code == name => {}
+        Some(code) => emit.at(
+            soap.loc(wrapper),
+            format!(
+                "the body is an xrd:{name} request, but the service header names service code `{code}`; it must be `{name}`"
+            ),
+        ),
+        None => emit.at(
+            soap.loc(wrapper),
+            format!(
+                "the body is an xrd:{name} request, but there is no service header with serviceCode `{name}`"
+            ),
+        ),
+    }
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A request whose body is `xrd:listMethods` or `xrd:allowedMethods` carries, in its
+    /// `xrd:service` header, the service code of that name (the identifier of the provider
+    /// whose services are listed, with `serviceCode` `listMethods` / `allowedMethods`).
+    /// ## Why it matters
+    /// PR-META §3: the metaservice is invoked as a regular X-Road service; the Security Server
+    /// routes by the service header, so a body that asks for a list under another service code
+    /// reaches that service instead.
+    /// ## Failing example
+    /// `test-vectors/xroad-soap/4.0.0/request-listmethods-wrong-service-code.xml`
+    /// ## Passing example
+    /// `test-vectors/xroad-soap/4.0.0/request-listmethods.xml`
+    pub ListRequestHeader { id: "XRD-META-003" }
+}
+
+impl Check for ListRequestHeader {
+    fn check(&self, ctx: &RuleContext<'_>, emit: &mut Emit<'_>) {
+        body_names_header(ctx, emit, &LISTS);
+    }
+}
+
+declare_rule! {
+    /// ## What it checks
+    /// A request whose body is `xrd:getWsdl` carries the service code `getWsdl` in its
+    /// `xrd:service` header.
+    /// ## Why it matters
+    /// PR-META §4: `getWsdl` is invoked as a regular X-Road service of the provider; with
+    /// another service code the request goes to that service.
+    /// ## Failing example
+    /// `test-vectors/xroad-soap/4.0.0/request-getwsdl-wrong-service-code.xml`
+    /// ## Passing example
+    /// `test-vectors/xroad-soap/4.0.0/request-getwsdl.xml`
+    pub GetWsdlRequestHeader { id: "XRD-META-007" }
+}
+
+impl Check for GetWsdlRequestHeader {
+    fn check(&self, ctx: &RuleContext<'_>, emit: &mut Emit<'_>) {
+        body_names_header(ctx, emit, &["getWsdl"]);
     }
 }
 
