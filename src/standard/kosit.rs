@@ -127,7 +127,10 @@ pub fn import(
     id: &str,
     version: &semver::Version,
 ) -> Result<KositImport, String> {
-    let base = scenarios.parent().unwrap_or(Path::new("."));
+    let base = scenarios
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let bytes = std::fs::read(scenarios).map_err(|e| format!("{}: {e}", scenarios.display()))?;
     let text_doc =
         String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", scenarios.display()))?;
@@ -191,7 +194,33 @@ pub fn import(
             .entry(rel.clone())
             .or_insert((name.clone(), sha256_hex(&bytes), kind));
         if !files.iter().any(|f| f.0 == rel) {
-            files.push((rel.clone(), src));
+            files.push((rel.clone(), src.clone()));
+        }
+        // What the file imports or includes comes along, so the package compiles offline.
+        let mut stack = vec![(src, rel.clone())];
+        while let Some((path, path_rel)) = stack.pop() {
+            for loc in references(&path) {
+                if loc.contains("://") {
+                    notes.push(format!("{path_rel} refers to {loc}, which is not a file beside the configuration: not copied (konform does not fetch during validation)"));
+                    continue;
+                }
+                let Some(dep_rel) = join_relative(&path_rel, &loc) else {
+                    return Err(format!(
+                        "{path_rel} refers to {loc}, outside the configuration folder {}",
+                        base.display()
+                    ));
+                };
+                if artefacts.contains_key(&dep_rel) {
+                    continue;
+                }
+                let dep_src = base.join(&dep_rel);
+                let bytes = std::fs::read(&dep_src).map_err(|e| {
+                    format!("{path_rel} refers to {loc} ({}): {e}", dep_src.display())
+                })?;
+                artefacts.insert(dep_rel.clone(), (slug(&dep_rel), sha256_hex(&bytes), kind));
+                files.push((dep_rel.clone(), dep_src.clone()));
+                stack.push((dep_src, dep_rel));
+            }
         }
         Ok(artefacts[&rel].0.clone())
     };
@@ -225,6 +254,17 @@ pub fn import(
             }
         }
         let xpath = text(child(sc, "match"));
+        if let Some(d) = child(sc, "description") {
+            let words: Vec<&str> = d
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .flat_map(str::split_whitespace)
+                .collect();
+            if !words.is_empty() {
+                let _ = writeln!(profiles, "# {}", words.join(" "));
+            }
+        }
         let _ = writeln!(
             profiles,
             "[[profiles]]\nname = {}\ntitle = {}\nformat = \"xml\"",
@@ -363,6 +403,61 @@ pub fn import(
         files,
         notes,
     })
+}
+
+/// Locations a schema file imports or includes: `xs:import`/`xs:include`/`xs:redefine`
+/// `schemaLocation`, Schematron `include`/`extends` `href`, `xsl:include`/`xsl:import` `href`.
+/// A file that does not parse has none here (compiling it reports the problem).
+fn references(path: &Path) -> Vec<String> {
+    const XS: &str = "http://www.w3.org/2001/XMLSchema";
+    const SCH: &str = "http://purl.oclc.org/dsdl/schematron";
+    const XSL: &str = "http://www.w3.org/1999/XSL/Transform";
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..Default::default()
+    };
+    let Ok(doc) = roxmltree::Document::parse_with_options(&text, opts) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let (ns, local) = (n.tag_name().namespace(), n.tag_name().name());
+        let attr = match (ns, local) {
+            (Some(XS), "import" | "include" | "redefine") => "schemaLocation",
+            (Some(SCH), "include" | "extends") | (Some(XSL), "include" | "import") => "href",
+            _ => continue,
+        };
+        if let Some(loc) = n.attribute(attr).map(str::trim).filter(|l| !l.is_empty()) {
+            let loc = loc.split('#').next().unwrap_or(loc).to_string();
+            if !loc.is_empty() && !out.contains(&loc) {
+                out.push(loc);
+            }
+        }
+    }
+    out
+}
+
+/// `loc` relative to the folder of `from` (both package-relative, `/`-separated), normalised;
+/// `None` when it leaves the package.
+fn join_relative(from: &str, loc: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    if loc.starts_with('/') {
+        return None;
+    }
+    for seg in loc.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 fn find_file(dir: &Path, name: &str, depth: usize) -> Option<PathBuf> {

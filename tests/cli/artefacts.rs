@@ -183,11 +183,21 @@ fn kosit_configuration_imports_into_a_working_package() {
         .args(["--out", "pkg", "--id", "orders"]));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("order-rules.xsl is compiled XSLT; the package uses the Schematron source resources/sch/order-rules.sch"), "{err}");
+    // The XSD's xs:import and the Schematron's include come along.
     assert!(
-        err.contains("2 profile(s), 2 artefact(s), 1 override(s)"),
+        err.contains("2 profile(s), 4 artefact(s), 1 override(s)"),
         "{err}"
     );
     let manifest = std::fs::read_to_string(d.path().join("pkg/standard.toml")).expect("manifest");
+    assert!(
+        manifest.contains("file = \"resources/common/types.xsd\"")
+            && manifest.contains("file = \"resources/sch/rules/profile.sch\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("# Orders of profile 1.0: schema and business rules.\n[[profiles]]"),
+        "the scenario description is kept: {manifest}"
+    );
     assert!(
         manifest.contains("rules = [\"ORD-2\"]") && manifest.contains("severity = \"warning\""),
         "{manifest}"
@@ -217,6 +227,11 @@ fn kosit_configuration_imports_into_a_working_package() {
     assert_eq!(r["results"][0]["profile"], "order-1-0");
     assert!(fired(&r).contains(&"ORD-1".to_string()), "{out}");
     assert_eq!(r["results"][1]["profile"], "any-order");
+    // A bare file name, from inside the configuration folder, works too.
+    let (code, _, err) = run(konform(&root().join("tests/fixtures/kosit"))
+        .args(["standards", "import", "kosit", "scenarios.xml", "--out"])
+        .arg(d.path().join("pkg-bare")));
+    assert_eq!(code, 0, "{err}");
     // Importing twice into the same folder is refused.
     let (code, _, _) = run(konform(d.path())
         .args(["standards", "import", "kosit"])
