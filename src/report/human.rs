@@ -119,6 +119,13 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
             r.verdict.as_str(),
             what.join(", ")
         )?;
+        if let Some(a) = r.acceptance {
+            let word = match a {
+                super::model::Acceptance::Accept => "accepted",
+                super::model::Acceptance::Reject => "rejected",
+            };
+            writeln!(w, "  {word} by the standard's acceptance rules")?;
+        }
         if let Some(e) = &r.error {
             writeln!(
                 w,

@@ -133,7 +133,15 @@ pub fn write(report: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Re
         for r in &listed {
             let verdict = match &r.error {
                 Some(e) => format!("not evaluated: {}", e.message),
-                None => r.verdict.as_str().to_string(),
+                None => match r.acceptance {
+                    Some(crate::report::model::Acceptance::Accept) => {
+                        format!("{}, accepted", r.verdict.as_str())
+                    }
+                    Some(crate::report::model::Acceptance::Reject) => {
+                        format!("{}, rejected", r.verdict.as_str())
+                    }
+                    None => r.verdict.as_str().to_string(),
+                },
             };
             let _ = writeln!(
                 o,

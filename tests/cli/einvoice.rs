@@ -412,6 +412,16 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
         ),
         "{err}"
     );
+    assert!(
+        err.contains("accepted by the standard's acceptance rules"),
+        "{err}"
+    );
+    // So does the Markdown summary.
+    let (_, md, _) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .args(["validate", "--format", "markdown"])
+        .arg(&ubl));
+    assert!(md.contains("conformant, accepted"), "{md}");
     // CII invoice: that scenario lowers nothing, so the same defect is an error.
     let (code, out, err) = run(konform(d.path())
         .env("KONFORM_HOME", d.path().join("store"))
