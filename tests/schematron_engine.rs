@@ -206,6 +206,59 @@ fn xsl_functions_recursive_and_typed() {
 }
 
 #[test]
+fn xsl_function_instructions_if_for_each_value_of_text() {
+    let e = engine(&format!(
+        r#"{HEAD}
+        <xsl:function name="u:codes" as="xs:string">
+          <xsl:param name="n" as="element()"/>
+          <xsl:value-of select="$n/a:c" separator="|"/>
+        </xsl:function>
+        <xsl:function name="u:doubled" as="xs:integer*">
+          <xsl:param name="n" as="element()"/>
+          <xsl:for-each select="$n/a:c"><xsl:sequence select="xs:integer(.) * 2"/></xsl:for-each>
+        </xsl:function>
+        <xsl:function name="u:label" as="xs:string">
+          <xsl:param name="v" as="xs:integer"/>
+          <xsl:variable name="l"><xsl:if test="$v gt 1"><xsl:text>many</xsl:text></xsl:if></xsl:variable>
+          <xsl:sequence select="if (string($l) = '') then 'one' else string($l)"/>
+        </xsl:function>
+        <pattern><rule context="a:n">
+          <assert id="V" test="u:codes(.) = '1|2'">value-of with separator</assert>
+          <assert id="FE" test="deep-equal(u:doubled(.), (2, 4))">for-each</assert>
+          <assert id="IF" test="u:label(2) = 'many' and u:label(1) = 'one'">if and text</assert>
+          <report id="NEG" test="u:codes(.) = '1'">a report that must not fire</report>
+        </rule></pattern></schema>"#
+    ));
+    assert_eq!(
+        fired(&run(
+            &e,
+            r#"<a:n xmlns:a="urn:a"><a:c>1</a:c><a:c>2</a:c></a:n>"#
+        )),
+        Vec::<String>::new()
+    );
+    // The same rules see the change when the data changes.
+    assert_eq!(
+        fired(&run(&e, r#"<a:n xmlns:a="urn:a"><a:c>1</a:c></a:n>"#)),
+        vec![
+            "FE:failed-assert",
+            "NEG:successful-report",
+            "V:failed-assert"
+        ]
+    );
+}
+
+#[test]
+fn a_rule_context_that_cannot_be_evaluated_is_an_error_on_that_rule_only() {
+    let e = engine(&format!(
+        r#"{HEAD}<pattern>
+          <rule context="a:i[xs:decimal(@v) gt 0]"><assert id="C1" test="false()">c</assert></rule></pattern>
+          <pattern><rule context="a:i"><assert id="C2" test="false()">still checked</assert></rule></pattern></schema>"#
+    ));
+    let r = run(&e, r#"<a:r xmlns:a="urn:a"><a:i v="zz"/></a:r>"#);
+    assert_eq!(fired(&r), vec!["C1:error", "C2:failed-assert"]);
+}
+
+#[test]
 fn includes_abstract_patterns_and_phases() {
     let inc = r#"<pattern xmlns="http://purl.oclc.org/dsdl/schematron" abstract="true" id="abs">
         <rule context="$ctx"><assert id="P1" test="$t">p1</assert></rule></pattern>"#;

@@ -410,4 +410,30 @@ mod tests {
         );
         assert!(ms[2].document.as_deref().unwrap().ends_with("<b /></a>"));
     }
+
+    #[test]
+    fn whitespace_and_empty_mutators() {
+        let text = r#"<a><?xmute mutator="whitespace" schematron-valid="xr:R"?><b>v</b><?xmute mutator="empty"?><c>w</c></a>"#;
+        let ms = mutants(Path::new("t.xml"), text).unwrap();
+        let variants: Vec<_> = ms.iter().map(|m| m.variant.clone()).collect();
+        assert_eq!(
+            variants,
+            vec![
+                Some("left".to_string()),
+                Some("right".to_string()),
+                Some("both".to_string()),
+                None
+            ]
+        );
+        let doc = |i: usize| ms[i].document.clone().unwrap();
+        assert!(doc(0).contains("<b>\n\t \t\nv</b>"), "{}", doc(0));
+        assert!(doc(1).contains("<b>v\n\t \t\n</b>"), "{}", doc(1));
+        assert!(doc(2).contains("<b>\n\t \t\nv\n\t \t\n</b>"), "{}", doc(2));
+        assert!(
+            doc(3).contains("<b>v</b>") && !doc(3).contains(">w<"),
+            "{}",
+            doc(3)
+        );
+        assert_eq!(ms[0].valid, vec![("xr".to_string(), "R".to_string())]);
+    }
 }
