@@ -84,5 +84,86 @@ fn xmute_xrechnung() {
     );
     // Not checkable: Peppol BIS rules (PEPPOL-EN16931-R*) that XRechnung merges in at build
     // time; their schema is not in the corpus.
-    assert_eq!((agree, disagree, unknown), (721, 0, 490));
+    assert_eq!((agree, disagree, unknown), (721, 0, 493));
+}
+
+/// The reader parses the instructions itself; the corpus's EXPECTATIONS.json (derived from the
+/// same files upstream) only cross-checks it: same live instructions per file, same mutator,
+/// same rules expected to fire and not to fire.
+#[test]
+fn reader_agrees_with_the_corpus_expectations_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/xrechnung-schematron");
+    let Ok(json) = std::fs::read_to_string(dir.join("EXPECTATIONS.json")) else {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    };
+    let expected: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rules = |v: Option<&serde_json::Value>| -> Vec<String> {
+        let mut r: Vec<String> = v
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        r.sort();
+        r
+    };
+    let mut instructions = 0;
+    let mut repeated = 0;
+    for file in expected["files"].as_array().unwrap() {
+        let path = dir.join(file["file"].as_str().unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mutants = xmute::mutants(&path, &text).unwrap();
+        // One entry per mutant: `code` makes one per value, `whitespace` three.
+        let join = |v: &[(String, String)]| {
+            let mut r: Vec<String> = v.iter().map(|(a, r)| format!("{a}:{r}")).collect();
+            r.sort();
+            r
+        };
+        let ours: Vec<(String, Vec<String>, Vec<String>)> = mutants
+            .iter()
+            .map(|m| (m.mutator.clone(), join(&m.valid), join(&m.invalid)))
+            .collect();
+        let theirs: Vec<(String, Vec<String>, Vec<String>)> = file["mutations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| {
+                let mutator = m["mutator"].as_str().unwrap().to_string();
+                let copies = match mutator.as_str() {
+                    "code" => {
+                        let sep = m["separator"].as_str().unwrap_or(",");
+                        m["values"].as_str().unwrap_or("").split(sep).count()
+                    }
+                    "whitespace" => 3,
+                    _ => 1,
+                };
+                let entry = (
+                    mutator,
+                    rules(m.get("schematron-valid")),
+                    rules(m.get("schematron-invalid")),
+                );
+                std::iter::repeat_n(entry, copies)
+            })
+            .collect();
+        // The JSON keeps one value of a repeated pseudo-attribute; konform keeps every one, so
+        // its rules include the JSON's.
+        assert_eq!(ours.len(), theirs.len(), "{}", path.display());
+        for (o, t) in ours.iter().zip(&theirs) {
+            let includes = |a: &[String], b: &[String]| b.iter().all(|r| a.contains(r));
+            assert!(
+                o.0 == t.0 && includes(&o.1, &t.1) && includes(&o.2, &t.2),
+                "{}: konform {o:?}, EXPECTATIONS.json {t:?}",
+                path.display()
+            );
+            if o != t {
+                repeated += 1;
+            }
+        }
+        instructions += file["mutations"].as_array().unwrap().len();
+    }
+    assert_eq!(instructions, 770);
+    // Mutants of instructions with a repeated schematron-valid/-invalid pseudo-attribute.
+    assert_eq!(repeated, 3, "mutants with a repeated pseudo-attribute");
 }

@@ -44,11 +44,13 @@ impl Instruction {
             .map(|(_, v)| v.as_str())
     }
 
-    /// `(alias, rule)` pairs of a `schematron-valid`/`schematron-invalid` value.
+    /// `(alias, rule)` pairs of a `schematron-valid`/`schematron-invalid` value. Upstream
+    /// instances sometimes repeat the pseudo-attribute (one rule each); every occurrence counts.
     pub fn rules(&self, key: &str) -> Vec<(String, String)> {
-        self.get(key)
-            .unwrap_or("")
-            .split(|c: char| c == ',' || c.is_whitespace())
+        self.attributes
+            .iter()
+            .filter(|(k, _)| k == key)
+            .flat_map(|(_, v)| v.split(|c: char| c == ',' || c.is_whitespace()))
             .filter(|s| !s.is_empty())
             .map(|s| match s.split_once(':') {
                 Some((a, r)) => (a.to_string(), r.to_string()),
