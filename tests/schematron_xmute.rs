@@ -167,3 +167,28 @@ fn reader_agrees_with_the_corpus_expectations_file() {
     // Mutants of instructions with a repeated schematron-valid/-invalid pseudo-attribute.
     assert_eq!(repeated, 3, "mutants with a repeated pseudo-attribute");
 }
+
+/// Writes every mutant as a file (for `benches/schematron/run.sh`, the Saxon differential):
+/// `KONFORM_MUTANTS_OUT=DIR cargo test --test schematron_xmute -- --ignored`, then
+/// `run.sh XRechnung-UBL-validation.sch DIR/ubl-inv` (and `DIR/cii`, ...).
+#[test]
+#[ignore = "writes files for the differential; run explicitly"]
+fn write_mutants_for_the_saxon_differential() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/xrechnung-schematron");
+    let Some(out) = std::env::var_os("KONFORM_MUTANTS_OUT") else {
+        eprintln!("skipped: set KONFORM_MUTANTS_OUT");
+        return;
+    };
+    let instances = dir.join("test/instances");
+    let mut written = 0;
+    for (i, m) in xmute::read_instances(&instances).unwrap().iter().enumerate() {
+        let Ok(text) = &m.document else { continue };
+        let rel = m.file.strip_prefix(&instances).unwrap();
+        let folder = Path::new(&out).join(rel.parent().unwrap());
+        std::fs::create_dir_all(&folder).unwrap();
+        let stem = rel.file_stem().unwrap().to_string_lossy();
+        std::fs::write(folder.join(format!("{stem}.m{i:04}.xml")), text).unwrap();
+        written += 1;
+    }
+    eprintln!("{written} mutants written");
+}

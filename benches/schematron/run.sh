@@ -5,7 +5,7 @@
 #
 # usage: benches/schematron/run.sh [SCHEMA.sch] [DOCS_DIR] [N]
 #   defaults: the EN 16931 UBL rules, the EN 16931 UBL examples, 1000
-#   DOCS_DIR=vefa-ubl: the VEFA UBL test fragments, extracted to a temporary folder
+#   DOCS_DIR=vefa-ubl / vefa-cii: the VEFA UBL / CII test fragments, extracted to a temporary folder
 # needs: ../shared/corpora, and saxonche (benches use $PEERS_DIR/venv from
 # ../shared/peers/install.sh). Builds konform in release mode; KONFORM_BENCH_PROFILE=debug
 # skips the release build when only the differential matters (timings are then meaningless).
@@ -21,6 +21,9 @@ if [ "$DOCS" = vefa-ubl ]; then
   DOCS=$OUT/docs
   python3 benches/schematron/extract_vefa.py "$SHARED/en16931-cen/test/Invoice-unit-UBL" "$DOCS"
   python3 benches/schematron/extract_vefa.py "$SHARED/en16931-cen/test/CreditNote-unit-UBL" "$DOCS"
+elif [ "$DOCS" = vefa-cii ]; then
+  DOCS=$OUT/docs
+  python3 benches/schematron/extract_vefa.py "$SHARED/en16931-cen/test/cii" "$DOCS"
 fi
 echo "== konform"
 KONFORM_BENCH_SCH=$SCH KONFORM_BENCH_DOCS=$DOCS KONFORM_BENCH_N=$N KONFORM_BENCH_OUT=$OUT/konform.tsv \
