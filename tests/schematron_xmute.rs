@@ -181,7 +181,11 @@ fn write_mutants_for_the_saxon_differential() {
     };
     let instances = dir.join("test/instances");
     let mut written = 0;
-    for (i, m) in xmute::read_instances(&instances).unwrap().iter().enumerate() {
+    for (i, m) in xmute::read_instances(&instances)
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
         let Ok(text) = &m.document else { continue };
         let rel = m.file.strip_prefix(&instances).unwrap();
         let folder = Path::new(&out).join(rel.parent().unwrap());
