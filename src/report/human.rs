@@ -120,11 +120,11 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
             what.join(", ")
         )?;
         if let Some(a) = r.acceptance {
-            let word = match a {
-                super::model::Acceptance::Accept => "accepted",
-                super::model::Acceptance::Reject => "rejected",
-            };
-            writeln!(w, "  {word} by the standard's acceptance rules")?;
+            writeln!(
+                w,
+                "  {} by the standard's acceptance rules",
+                a.as_participle()
+            )?;
         }
         if let Some(e) = &r.error {
             writeln!(

@@ -134,12 +134,7 @@ pub fn write(report: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Re
             let verdict = match &r.error {
                 Some(e) => format!("not evaluated: {}", e.message),
                 None => match r.acceptance {
-                    Some(crate::report::model::Acceptance::Accept) => {
-                        format!("{}, accepted", r.verdict.as_str())
-                    }
-                    Some(crate::report::model::Acceptance::Reject) => {
-                        format!("{}, rejected", r.verdict.as_str())
-                    }
+                    Some(a) => format!("{}, {}", r.verdict.as_str(), a.as_participle()),
                     None => r.verdict.as_str().to_string(),
                 },
             };

@@ -104,6 +104,16 @@ pub enum Acceptance {
     Reject,
 }
 
+impl Acceptance {
+    /// The outcome as a participle: `accepted` or `rejected` (for the text writers).
+    pub fn as_participle(self) -> &'static str {
+        match self {
+            Acceptance::Accept => "accepted",
+            Acceptance::Reject => "rejected",
+        }
+    }
+}
+
 /// Outcome for one document or run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -194,12 +194,12 @@ pub fn import(
             .entry(rel.clone())
             .or_insert((name.clone(), sha256_hex(&bytes), kind));
         if !files.iter().any(|f| f.0 == rel) {
-            files.push((rel.clone(), src.clone()));
+            files.push((rel.clone(), src));
         }
         // What the file imports or includes comes along, so the package compiles offline.
-        let mut stack = vec![(src, rel.clone())];
-        while let Some((path, path_rel)) = stack.pop() {
-            for loc in references(&path) {
+        let mut stack = vec![(rel.clone(), bytes)];
+        while let Some((path_rel, content)) = stack.pop() {
+            for loc in references(&content) {
                 if loc.contains("://") {
                     notes.push(format!("{path_rel} refers to {loc}, which is not a file beside the configuration: not copied (konform does not fetch during validation)"));
                     continue;
@@ -218,8 +218,8 @@ pub fn import(
                     format!("{path_rel} refers to {loc} ({}): {e}", dep_src.display())
                 })?;
                 artefacts.insert(dep_rel.clone(), (slug(&dep_rel), sha256_hex(&bytes), kind));
-                files.push((dep_rel.clone(), dep_src.clone()));
-                stack.push((dep_src, dep_rel));
+                files.push((dep_rel.clone(), dep_src));
+                stack.push((dep_rel, bytes));
             }
         }
         Ok(artefacts[&rel].0.clone())
@@ -408,18 +408,18 @@ pub fn import(
 /// Locations a schema file imports or includes: `xs:import`/`xs:include`/`xs:redefine`
 /// `schemaLocation`, Schematron `include`/`extends` `href`, `xsl:include`/`xsl:import` `href`.
 /// A file that does not parse has none here (compiling it reports the problem).
-fn references(path: &Path) -> Vec<String> {
+fn references(content: &[u8]) -> Vec<String> {
     const XS: &str = "http://www.w3.org/2001/XMLSchema";
     const SCH: &str = "http://purl.oclc.org/dsdl/schematron";
     const XSL: &str = "http://www.w3.org/1999/XSL/Transform";
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = std::str::from_utf8(content) else {
         return Vec::new();
     };
     let opts = roxmltree::ParsingOptions {
         allow_dtd: false,
         ..Default::default()
     };
-    let Ok(doc) = roxmltree::Document::parse_with_options(&text, opts) else {
+    let Ok(doc) = roxmltree::Document::parse_with_options(text, opts) else {
         return Vec::new();
     };
     let mut out = Vec::new();
