@@ -614,6 +614,7 @@ impl<'v> Session<'v> {
             .zip(kinds)
             .map(|(f, k)| enrich(f, k, &rules))
             .collect();
+        mark_not_enforced(&mut findings, &package.spec, &variant);
         apply_policy(&mut findings, &package.spec, &profile, &doc.name, opts);
         result.findings.extend(findings);
     }
@@ -829,6 +830,19 @@ pub fn build_report(
         summary,
         endpoint: None,
         probe: None,
+    }
+}
+
+/// In a standard's `runtime` variant, findings of what the reference implementation does not
+/// enforce become information, their message saying so (see `standard::server_behaviour`).
+fn mark_not_enforced(findings: &mut [Finding], spec: &crate::standard::StandardSpec, variant: &str) {
+    for f in findings.iter_mut() {
+        if let Some(note) =
+            crate::standard::server_behaviour::not_enforced_note(spec, &f.rule, f.engine, variant)
+        {
+            f.severity = Severity::Info;
+            f.message = format!("{note}: {}", f.message);
+        }
     }
 }
 

@@ -126,3 +126,59 @@ fn two_folders_defining_the_same_version_conflict() {
     let err = Registry::load(&[&d.path().join("a"), &d.path().join("b")], false).unwrap_err();
     assert!(err.to_string().contains("defined twice"), "{err}");
 }
+
+/// The X-Road packages whose `runtime` variant is the Security Server.
+const XROAD: [&str; 2] = ["xroad-soap@4.0.0", "xroad-rest@1.0.4"];
+
+#[test]
+fn every_xroad_rule_states_what_the_security_server_does() {
+    use konform::standard::server_behaviour::Enforcement;
+    let reg = Registry::load(&[], true).unwrap();
+    for key in XROAD {
+        let p = reg.resolve(key).unwrap();
+        for r in &p.spec.rules {
+            let rt = p
+                .spec
+                .runtime_of(&r.id)
+                .unwrap_or_else(|| panic!("{key}: {} has no [[runtime]] entry", r.id));
+            assert!(
+                rt.citation.contains("7.8.0") && rt.citation.contains('.'),
+                "{key}: {} cites no class and method of X-Road 7.8.0: {}",
+                r.id,
+                rt.citation
+            );
+            assert!(!rt.behaviour.trim().is_empty(), "{key}: {}", r.id);
+            // The Security Server validates no schema: a rule with a schema part cannot be
+            // enforced "as written".
+            assert!(
+                !(r.engine.contains(&EngineKind::Xsd) && rt.enforced == Enforcement::Same),
+                "{key}: {} has a schema part but says the server enforces it as written",
+                r.id
+            );
+            // A rule only the runtime variant runs would let strict accept what runtime
+            // rejects.
+            assert!(
+                r.variants.is_empty() || r.variants.iter().any(|v| v == "strict"),
+                "{key}: {} does not run in strict",
+                r.id
+            );
+        }
+    }
+}
+
+#[test]
+fn runtime_table_in_docs_is_rendered_from_the_catalogue() {
+    let reg = Registry::load(&[], true).unwrap();
+    let packages: Vec<_> = XROAD.iter().map(|k| reg.resolve(k).unwrap()).collect();
+    let specs: Vec<_> = packages.iter().map(|p| &p.spec).collect();
+    let text = konform::standard::server_behaviour::render_markdown(&specs);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/xroad-runtime.md");
+    if std::env::var_os("KONFORM_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "docs/xroad-runtime.md differs from what the rule catalogue renders; run `KONFORM_BLESS=1 cargo test --test catalogue runtime_table` and commit the result"
+    );
+}

@@ -49,6 +49,9 @@ pub struct StandardSpec {
     /// Acceptance policy, separate from conformance.
     #[serde(default)]
     pub acceptance: AcceptanceSpec,
+    /// What the reference implementation (the `runtime` variant) does with each rule.
+    #[serde(default)]
+    pub runtime: Vec<super::server_behaviour::RuntimeBehaviour>,
 }
 
 /// A severity override: the findings of these rules get this severity for acceptance.
@@ -483,6 +486,7 @@ impl StandardSpec {
             }
         }
         super::accept_match::AcceptMatch::compile(&self.acceptance)?;
+        super::server_behaviour::check(self)?;
         let mut pnames = std::collections::BTreeSet::new();
         for p in &self.profiles {
             for t in &p.matcher.values {

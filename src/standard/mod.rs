@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod package;
 pub mod policy;
 pub mod registry;
+pub mod server_behaviour;
 pub mod store;
 
 pub use manifest::{EngineKind, Level, RuleSpec, Severity, StandardSpec};

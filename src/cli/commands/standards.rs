@@ -106,6 +106,14 @@ pub fn rule(
             if !r.variants.is_empty() {
                 println!("variants: {}", r.variants.join(", "));
             }
+            if let Some(rt) = p.spec.runtime_of(id) {
+                println!(
+                    "runtime variant: {}\n  behaviour: {}\n  decided by: {}",
+                    rt.enforced.as_str(),
+                    rt.behaviour,
+                    rt.citation
+                );
+            }
             if let Some(d) = &r.description {
                 println!("\n{d}");
             }

@@ -57,6 +57,11 @@ pub struct Emit<'o> {
 }
 
 impl Emit<'_> {
+    /// How many findings the rule has reported on this document so far.
+    pub fn emitted(&self) -> usize {
+        self.out.iter().filter(|f| f.rule == self.rule).count()
+    }
+
     /// Reports a violation at a location.
     pub fn at(&mut self, location: crate::report::model::Location, message: impl Into<String>) {
         self.out.push(RawFinding::new(self.rule, message, location));

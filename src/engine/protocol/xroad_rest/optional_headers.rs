@@ -59,7 +59,9 @@ impl Check for SecurityServerHeader {
 declare_rule! {
     /// ## What it checks
     /// `X-Road-Represented-Party`, when present, is `[partyClass/]partyCode`: one or two
-    /// non-empty parts, with no leading `/` when the class is omitted.
+    /// non-empty parts, with no leading `/` when the class is omitted. The runtime variant
+    /// rejects only more than two parts, as the Security Server does
+    /// (`RestRequest.decodeRepresentedParty`; `/CODE` gives an empty partyClass there).
     /// ## Why it matters
     /// The third-party representation extension defines exactly this syntax.
     /// ## Failing example
@@ -74,7 +76,14 @@ impl Check for RepresentedPartyHeader {
         let Some(h) = http(ctx) else { return };
         for x in all(h, "X-Road-Represented-Party") {
             let parts: Vec<&str> = x.value.split('/').collect();
-            if !(1..=2).contains(&parts.len()) || parts.iter().any(|p| p.is_empty()) {
+            // The Security Server rejects only more than two parts
+            // (RestRequest.decodeRepresentedParty); strict also requires non-empty parts.
+            let bad = if ctx.strict() {
+                !(1..=2).contains(&parts.len()) || parts.iter().any(|p| p.is_empty())
+            } else {
+                parts.len() > 2
+            };
+            if bad {
                 emit.at(
                     loc(x),
                     format!(

@@ -84,8 +84,11 @@ declare_rule! {
     /// ## What it checks
     /// The parts of the service identifier in the path, once percent-decoded, use only
     /// `A-Z a-z 0-9 ' ( ) + , - . = ?` (the characters X-Road allows in identifiers).
+    /// The runtime variant reports the findings as information: the Security Server 7.8 only
+    /// logs a warning (`MessageProcessorBase.checkIdentifier`, result ignored by
+    /// `ClientRestMessageProcessor.checkRequestIdentifiers`).
     /// ## Why it matters
-    /// Other characters are refused by the Security Server or break the path syntax.
+    /// PR-REST §4.8 and PR-MESS §2.7: other characters break the path syntax.
     /// ## Failing example
     /// `test-vectors/xroad-rest/1.0.4/request-identifier-symbols.http`
     /// ## Passing example

@@ -4,8 +4,9 @@ use crate::engine::protocol::{Check, Emit, RuleContext};
 
 declare_rule! {
     /// ## What it checks
-    /// The SOAP Body has exactly one element child (the wrapper, or the Fault) and no text
-    /// other than whitespace.
+    /// The SOAP Body has exactly one element child (the wrapper, or the Fault) and (strict
+    /// variant) no text other than whitespace; the Security Server's parser ignores text in
+    /// the Body, so the runtime variant checks the elements only.
     /// ## Why it matters
     /// PR-MESS §2.3: X-Road messages are document/literal-wrapped, so the Body holds a single
     /// wrapper element. The Security Server rejects other bodies (`invalid_body`).
@@ -40,6 +41,10 @@ impl Check for BodyHasOneWrapper {
                     ),
                 );
             }
+        }
+        if !ctx.strict() {
+            // The Security Server's parser ignores text in the Body.
+            return;
         }
         for t in body.children().filter(|c| c.is_text()) {
             let value = xml_trim(t.text().unwrap_or(""));

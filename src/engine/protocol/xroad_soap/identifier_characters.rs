@@ -8,14 +8,14 @@ declare_rule! {
     /// The text, as written, of every identifier component (`iden:xRoadInstance`,
     /// `memberClass`, `memberCode`, `subsystemCode`, `groupCode`, `serviceCode`,
     /// `serviceVersion`, `serverCode`) inside `xrd:client`, `xrd:service` and
-    /// `xrd:securityServer`. Strict variant: only `A-Z a-z 0-9 ' ( ) + , - . = ?`. Runtime
-    /// variant: no ISO control characters (U+0000-U+001F, U+007F-U+009F), `%`, `:`, `;`, `/`,
-    /// `\`, U+200B or U+FEFF (as the Security Server's proxy checks). Empty values are left to
-    /// XRD-SOAP-003, XRD-SOAP-009 and XRD-SOAPX-002; representedParty codes are not X-Road
-    /// identifiers and are not checked.
+    /// `xrd:securityServer`: only `A-Z a-z 0-9 ' ( ) + , - . = ?` (PR-MESS §2.7). Empty values
+    /// are left to XRD-SOAP-003, XRD-SOAP-009 and XRD-SOAPX-002; representedParty codes are
+    /// not X-Road identifiers and are not checked. The runtime variant reports the findings as
+    /// information: the Security Server 7.8 only logs a warning
+    /// (`MessageProcessorBase.checkIdentifier`, whose result its callers ignore).
     /// ## Why it matters
     /// PR-MESS §2.7: identifiers are used in URLs, file names and the `TYPE:a/b/c` string form;
-    /// other characters break them. The Security Server rejects the runtime set outright.
+    /// other characters break them.
     /// ## Failing example
     /// `test-vectors/xroad-soap/4.0.0/request-membercode-space.xml`
     /// ## Passing example
@@ -27,15 +27,9 @@ fn strict_ok(c: char) -> bool {
     c.is_ascii_alphanumeric() || "'()+,-.=?".contains(c)
 }
 
-fn runtime_ok(c: char) -> bool {
-    !(c.is_control() || "%:;/\\".contains(c) || c == '\u{200B}' || c == '\u{FEFF}')
-}
-
 impl Check for IdentifierCharacters {
     fn check(&self, ctx: &RuleContext<'_>, emit: &mut Emit<'_>) {
         let Some(soap) = &ctx.soap else { return };
-        let strict = ctx.strict();
-        let allowed = if strict { strict_ok } else { runtime_ok };
         for field in ["client", "service", "securityServer"]
             .into_iter()
             .filter_map(|f| soap.xroad(f))
@@ -50,7 +44,7 @@ impl Check for IdentifierCharacters {
                     continue;
                 }
                 let value = text(c);
-                let mut bad: Vec<char> = value.chars().filter(|&ch| !allowed(ch)).collect();
+                let mut bad: Vec<char> = value.chars().filter(|&ch| !strict_ok(ch)).collect();
                 bad.dedup();
                 if bad.is_empty() {
                     continue;
@@ -62,15 +56,10 @@ impl Check for IdentifierCharacters {
                         listed.push(s);
                     }
                 }
-                let rule = if strict {
-                    "identifiers may contain only A-Z a-z 0-9 ' ( ) + , - . = ?"
-                } else {
-                    "the Security Server rejects control characters, % : ; / \\, U+200B and U+FEFF in identifiers"
-                };
                 emit.at(
                     soap.loc(c),
                     format!(
-                        "{}/{} {} contains {}; {rule}",
+                        "{}/{} {} contains {}; identifiers may contain only A-Z a-z 0-9 ' ( ) + , - . = ?",
                         name(field),
                         name(c),
                         shown(&value),

@@ -4,8 +4,9 @@ use crate::engine::protocol::{Check, Emit, RuleContext};
 
 declare_rule! {
     /// ## What it checks
-    /// The SOAP Header contains the `xrd:id` field and its text, with surrounding whitespace
-    /// removed, is not empty.
+    /// The SOAP Header contains the `xrd:id` field and (strict variant) its text, with
+    /// surrounding whitespace removed, is not empty. The runtime variant checks presence only:
+    /// the Security Server accepts an empty `xrd:id` (`SaxSoapParserImpl.validateHeader`).
     /// ## Why it matters
     /// PR-MESS Table 1: `id` is mandatory; it is the unique identifier of the message, which
     /// the security servers log and sign, and by which a response is matched to its request.
@@ -24,7 +25,7 @@ impl Check for MessageIdPresent {
                 soap.header_loc(),
                 missing_field(soap, "id", "the unique message identifier"),
             ),
-            Some(id) if trimmed(id).is_empty() => emit.at(
+            Some(id) if ctx.strict() && trimmed(id).is_empty() => emit.at(
                 soap.loc(id),
                 "xrd:id is empty: the message identifier must have a value (a UUID is recommended)",
             ),

@@ -8,7 +8,9 @@ declare_rule! {
     /// For an HTTP capture whose top-level Content-Type is `multipart/*`: it is
     /// `multipart/related`, and the first MIME part is the SOAP part: its media type is
     /// `text/xml` or `application/xop+xml`, the `start` parameter (if given) names its
-    /// Content-ID, and the `type` parameter (if given) equals its media type.
+    /// Content-ID, and the `type` parameter (if given) equals its media type. The runtime
+    /// variant skips `start` and `type`: the Security Server takes the first part as the SOAP
+    /// message whatever they say (`SoapMessageDecoder.MultipartHandler.body`).
     /// ## Why it matters
     /// PR-MESS §2.4: messages with attachments are packaged as SOAP with Attachments
     /// (`multipart/related`) with the SOAP message as the first part; security servers look for
@@ -56,6 +58,11 @@ impl Check for MultipartIsRelatedSoapFirst {
                 loc,
                 format!("the first MIME part {found}; the first part must be the SOAP part, with media type text/xml or application/xop+xml"),
             );
+        }
+        if !ctx.strict() {
+            // The Security Server takes the first part as the SOAP message and reads neither
+            // `start` nor `type` (SoapMessageDecoder.MultipartHandler.body).
+            return;
         }
         if let Some(start) = param(&params, "start") {
             let cid = find_header(&first.headers, "Content-ID").map(|h| h.value.as_str());

@@ -1,12 +1,13 @@
-use super::common::{shown, trimmed};
+use super::common::{shown, text, xml_trim};
 use crate::declare_rule;
 use crate::engine::protocol::{Check, Emit, RuleContext};
 
 declare_rule! {
     /// ## What it checks
-    /// The trimmed value of `xrd:protocolVersion`, wherever the field occurs (also in fault
-    /// headers): the strict variant requires exactly `4.0`; the runtime variant accepts any
-    /// value starting with `4.` (as `ProtocolVersion.java` of the Security Server does).
+    /// The value of `xrd:protocolVersion`, wherever the field occurs (also in fault headers):
+    /// the strict variant requires the trimmed value to be exactly `4.0`; the runtime variant
+    /// accepts any value that, as written (untrimmed), starts with `4.`, as
+    /// `ProtocolVersion.validate` of the Security Server does; strict checks that too.
     /// A missing field is XRD-SOAP-006.
     /// ## Why it matters
     /// PR-MESS Table 1: the value MUST be `4.0`. Security servers reject other major versions;
@@ -24,18 +25,19 @@ impl Check for ProtocolVersionValue {
         let Some(node) = soap.xroad("protocolVersion") else {
             return;
         };
-        let value = trimmed(node);
-        if ctx.strict() {
-            if value != "4.0" {
-                emit.at(
-                    soap.loc(node),
-                    format!("xrd:protocolVersion is {}, expected \"4.0\"", shown(&value)),
-                );
-            }
-        } else if !value.starts_with("4.") {
+        let written = text(node);
+        let value = xml_trim(&written);
+        if ctx.strict() && value != "4.0" {
             emit.at(
                 soap.loc(node),
-                format!("xrd:protocolVersion is {}; the Security Server accepts only versions starting with \"4.\" (expected \"4.0\")", shown(&value)),
+                format!("xrd:protocolVersion is {}, expected \"4.0\"", shown(value)),
+            );
+        } else if !written.starts_with("4.") {
+            // What the Security Server checks (ProtocolVersion.validate), on the value as
+            // written; strict checks it too.
+            emit.at(
+                soap.loc(node),
+                format!("xrd:protocolVersion is {} as written; the Security Server accepts only versions starting with \"4.\" (expected \"4.0\")", shown(&written)),
             );
         }
     }

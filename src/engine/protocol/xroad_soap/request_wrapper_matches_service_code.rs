@@ -1,14 +1,15 @@
-use super::common::trimmed;
+use super::common::{shown, xml_trim};
+use super::server_reading;
 use crate::declare_rule;
-use crate::engine::protocol::soap::IDENT;
 use crate::engine::protocol::{Check, Emit, RuleContext};
 
 declare_rule! {
     /// ## What it checks
     /// The local name of a request's wrapper (the first element of the Body) against the
     /// trimmed `xrd:service/iden:serviceCode`: the strict variant requires them to be equal;
-    /// the runtime variant requires the wrapper name to start with the service code (as
-    /// `SoapUtils` of the Security Server does). Skipped when there is no (or an empty) serviceCode.
+    /// the runtime variant requires the wrapper name to start with the service code as
+    /// written, untrimmed (as `SoapUtils.validateServiceName` of the Security Server does), and
+    /// strict checks that too. Skipped when there is no (or an empty) serviceCode.
     /// ## Why it matters
     /// PR-MESS §2.3: the request wrapper is named after the service (the WSDL operation). The
     /// Security Server rejects a body that does not match the service header
@@ -23,15 +24,10 @@ declare_rule! {
 impl Check for RequestWrapperMatchesServiceCode {
     fn check(&self, ctx: &RuleContext<'_>, emit: &mut Emit<'_>) {
         let Some(soap) = &ctx.soap else { return };
-        let Some(service) = soap.xroad("service") else {
+        let Some(raw) = server_reading::service_code_as_written(soap) else {
             return;
         };
-        let Some(code) = service.children().find(|c| {
-            c.tag_name().namespace() == Some(IDENT) && c.tag_name().name() == "serviceCode"
-        }) else {
-            return;
-        };
-        let code = trimmed(code);
+        let code = xml_trim(&raw);
         if code.is_empty() {
             return;
         }
@@ -39,18 +35,17 @@ impl Check for RequestWrapperMatchesServiceCode {
             return;
         };
         let local = wrapper.tag_name().name();
-        if ctx.strict() {
-            if local != code {
-                emit.at(
-                    soap.loc(wrapper),
-                    format!("the request wrapper is `{local}`, but xrd:service names the serviceCode `{code}`; the wrapper must be named `{code}`"),
-                );
-            }
-        } else if !local.starts_with(code.as_str()) {
+        if ctx.strict() && local != code {
+            emit.at(
+                soap.loc(wrapper),
+                format!("the request wrapper is `{local}`, but xrd:service names the serviceCode `{code}`; the wrapper must be named `{code}`"),
+            );
+        } else if !local.starts_with(raw.as_str()) {
             emit.at(
                 soap.loc(wrapper),
                 format!(
-                    "the request wrapper `{local}` does not start with the serviceCode `{code}` of xrd:service; the Security Server rejects it (inconsistent_headers)"
+                    "the request wrapper `{local}` does not start with the serviceCode {} of xrd:service as written; the Security Server rejects it (inconsistent_headers)",
+                    shown(&raw)
                 ),
             );
         }

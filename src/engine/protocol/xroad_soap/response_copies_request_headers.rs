@@ -1,4 +1,5 @@
 use super::common::{expanded, name, namespace, shown};
+use super::header_consistency;
 use crate::declare_rule;
 use crate::engine::protocol::soap::{SoapView, XROAD};
 use crate::engine::protocol::{Check, Emit, RuleContext};
@@ -14,6 +15,11 @@ declare_rule! {
     /// same attributes (expanded name and value; namespace declarations do not count) and the
     /// same content, compared recursively (text trimmed; whitespace-only text, comments and
     /// processing instructions ignored).
+    ///
+    /// Runtime variant, as the client's Security Server decides it
+    /// (`SoapUtils.checkConsistency`): the values of `client`, `service`, `userId`,
+    /// `representedParty`, `issue` and `id` are equal (identifiers component by component,
+    /// text as written); order and the other fields do not matter. Strict makes this check too.
     /// ## Why it matters
     /// PR-MESS §2.2: the provider MUST copy all request header fields to the response; the
     /// client security server compares them (`inconsistent_headers`).
@@ -43,7 +49,15 @@ impl Check for ResponseCopiesRequestHeaders {
         let (Some(resp), Some(req)) = (&ctx.soap, &ctx.request_soap) else {
             return;
         };
-        check_pair(resp, req, emit);
+        if ctx.strict() {
+            check_pair(resp, req, emit);
+            // Strict makes every check runtime makes: values as written (the copy check above
+            // trims text).
+            if emit.emitted() > 0 {
+                return;
+            }
+        }
+        header_consistency::check_values(resp, req, emit);
     }
 }
 

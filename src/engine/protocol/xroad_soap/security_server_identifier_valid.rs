@@ -1,4 +1,5 @@
 use super::common::check_identifier;
+use super::server_reading;
 use crate::declare_rule;
 use crate::engine::protocol::soap::XRoadId;
 use crate::engine::protocol::{Check, Emit, RuleContext};
@@ -7,7 +8,9 @@ declare_rule! {
     /// ## What it checks
     /// When present, `xrd:securityServer` is an `XRoadSecurityServerIdentifierType`: the schema
     /// checks its structure (`xRoadInstance`, `memberClass`, `memberCode`, `serverCode`); this
-    /// rule adds that `iden:objectType` is `SERVER` and that no component is empty.
+    /// rule adds that `iden:objectType` is `SERVER` and that no component is empty. Runtime
+    /// variant, as the Security Server reads it: objectType SERVER; the four components
+    /// present, not blank, each at most once, in any order (schema findings are information).
     /// ## Why it matters
     /// PR-TARGETSS §2.2: the field targets one security server of a clustered provider; a
     /// malformed identifier cannot be resolved and the message is rejected.
@@ -24,6 +27,11 @@ impl Check for SecurityServerIdentifierValid {
         let Some(node) = soap.xroad("securityServer") else {
             return;
         };
-        check_identifier(soap, &XRoadId::read(node), &["SERVER"], emit);
+        if ctx.strict() {
+            check_identifier(soap, &XRoadId::read(node), &["SERVER"], emit);
+        } else {
+            let parts = ["xRoadInstance", "memberClass", "memberCode", "serverCode"];
+            server_reading::check_identifier(soap, node, &["SERVER"], &parts, &parts, emit);
+        }
     }
 }

@@ -1,4 +1,5 @@
 use super::common::check_identifier;
+use super::server_reading;
 use crate::declare_rule;
 use crate::engine::protocol::soap::XRoadId;
 use crate::engine::protocol::{Check, Emit, RuleContext};
@@ -8,7 +9,9 @@ declare_rule! {
     /// `xrd:service` is an `XRoadServiceIdentifierType`: the schema checks its structure
     /// (`xRoadInstance`, `memberClass`, `memberCode`, optional `subsystemCode`, `serviceCode`,
     /// optional `serviceVersion`); this rule adds that `iden:objectType` is `SERVICE` and that
-    /// no component is empty.
+    /// no component is empty. Runtime variant, as the Security Server reads it: objectType
+    /// SERVICE; `xRoadInstance`, `memberClass`, `memberCode`, `serviceCode` present and not
+    /// blank; each component at most once, in any order (schema findings are information).
     /// ## Why it matters
     /// PR-MESS §2.1 and Annex A: the service identifier names the provider and the service
     /// code; the security server routes and authorises the call by it.
@@ -25,6 +28,24 @@ impl Check for ServiceIdentifierValid {
         let Some(node) = soap.xroad("service") else {
             return;
         };
-        check_identifier(soap, &XRoadId::read(node), &["SERVICE"], emit);
+        if ctx.strict() {
+            check_identifier(soap, &XRoadId::read(node), &["SERVICE"], emit);
+        } else {
+            server_reading::check_identifier(
+                soap,
+                node,
+                &["SERVICE"],
+                &[
+                    "xRoadInstance",
+                    "memberClass",
+                    "memberCode",
+                    "subsystemCode",
+                    "serviceCode",
+                    "serviceVersion",
+                ],
+                &["xRoadInstance", "memberClass", "memberCode", "serviceCode"],
+                emit,
+            );
+        }
     }
 }

@@ -1,0 +1,151 @@
+//! What the reference implementation does with a rule: the `[[runtime]]` entries of
+//! `standard.toml` (written right after the `[[rules]]` entry they describe), and the Markdown
+//! table of them that `docs/` publishes.
+//!
+//! A standard with a `runtime` variant (X-Road: the Security Server) says for each rule whether
+//! that implementation enforces it as the text does (`same`), enforces it its own way
+//! (`differs`: the protocol rule evaluates it that way in the runtime variant) or not at all
+//! (`no`: in the runtime variant its findings are information), with the class and method that
+//! decide it. This module owns the data and its rendering; the pipeline applies it.
+
+use super::manifest::{EngineKind, StandardSpec};
+use serde::Deserialize;
+
+/// The name of the variant that stands for the reference implementation.
+pub const RUNTIME_VARIANT: &str = "runtime";
+
+/// How the reference implementation treats a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enforcement {
+    /// Enforced as the text says.
+    Same,
+    /// Enforced, but decided differently (values not order, by local name, per parsing path).
+    /// Schema findings of the rule are not enforced: the implementation validates no schema.
+    Differs,
+    /// Not enforced: in the runtime variant the rule's findings are information.
+    No,
+}
+
+impl Enforcement {
+    /// The word used in tables and `konform rule`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::Same => "enforced as written",
+            Enforcement::Differs => "enforced differently",
+            Enforcement::No => "not enforced",
+        }
+    }
+}
+
+/// One `[[runtime]]` entry: what the reference implementation does with one rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeBehaviour {
+    /// The rule id (a `[[rules]]` entry of the same package).
+    pub rule: String,
+    /// Whether and how the implementation enforces the rule.
+    pub enforced: Enforcement,
+    /// What the implementation does, in a sentence or two.
+    pub behaviour: String,
+    /// The class(es) and method(s) of the implementation that decide it, with the release.
+    pub citation: String,
+}
+
+/// What a finding of `rule` found by `engine` becomes in `variant`: `None` when it keeps its
+/// severity, `Some(note)` when the reference implementation does not enforce it (the finding
+/// becomes information, its message prefixed by the note).
+pub fn not_enforced_note(
+    spec: &StandardSpec,
+    rule: &str,
+    engine: EngineKind,
+    variant: &str,
+) -> Option<String> {
+    if variant != RUNTIME_VARIANT {
+        return None;
+    }
+    let rt = spec.runtime_of(rule)?;
+    match (rt.enforced, engine) {
+        (Enforcement::No, _) => Some(format!(
+            "not enforced by the Security Server ({})",
+            rt.citation
+        )),
+        (Enforcement::Differs, EngineKind::Xsd) => Some(
+            "not enforced by the Security Server (it validates no schema; the rule's own check applies)"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// Escapes a table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders the runtime table of some standards as Markdown (docs/xroad-runtime.md is this text
+/// for the X-Road packages; a test keeps the two equal).
+pub fn render_markdown(specs: &[&StandardSpec]) -> String {
+    let mut out = String::from(
+        "# X-Road: what the Security Server enforces, rule by rule\n\n\
+         Generated from the rule catalogue (`standards/*/*/standard.toml`, `[[runtime]]`);\n\
+         do not edit by hand: `KONFORM_BLESS=1 cargo test --test catalogue runtime_table` rewrites it,\n\
+         and the same test fails when this file and the catalogue differ.\n\n\
+         - `strict` checks the normative text (the clause column) **and** every check `runtime`\n\
+         \x20 makes, so it never accepts a message `runtime` rejects.\n\
+         - `runtime` decides as the Security Server does. *not enforced*: its findings are\n\
+         \x20 information (\"not enforced by the Security Server\"); *enforced differently*: the\n\
+         \x20 rule is evaluated the server's way, and schema findings are information (the\n\
+         \x20 server validates no schema).\n",
+    );
+    for spec in specs {
+        out.push_str(&format!(
+            "\n## {} ({})\n\n| rule | strict clause | runtime | runtime behaviour | Security Server citation |\n|---|---|---|---|---|\n",
+            spec.key(),
+            cell(&spec.title)
+        ));
+        for r in &spec.rules {
+            let (enf, beh, cit) = match spec.runtime_of(&r.id) {
+                Some(rt) => (
+                    rt.enforced.as_str(),
+                    cell(&rt.behaviour),
+                    cell(&rt.citation),
+                ),
+                None => ("(not stated)", String::new(), String::new()),
+            };
+            out.push_str(&format!(
+                "| {} | {} | {enf} | {beh} | {cit} |\n",
+                r.id,
+                cell(&r.clause)
+            ));
+        }
+    }
+    out
+}
+
+/// Checks the `[[runtime]]` entries of a manifest: each names a rule of the package, once.
+pub fn check(spec: &StandardSpec) -> Result<(), String> {
+    let mut seen = std::collections::BTreeSet::new();
+    for b in &spec.runtime {
+        if spec.rule(&b.rule).is_none() {
+            return Err(format!("[[runtime]] names unknown rule `{}`", b.rule));
+        }
+        if !seen.insert(b.rule.as_str()) {
+            return Err(format!("[[runtime]] of rule `{}` is given twice", b.rule));
+        }
+        if spec.variants.iter().all(|v| v.name != RUNTIME_VARIANT) {
+            return Err(format!(
+                "[[runtime]] of rule `{}`, but the package has no `{RUNTIME_VARIANT}` variant",
+                b.rule
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl StandardSpec {
+    /// What the reference implementation does with a rule, if the package says.
+    pub fn runtime_of(&self, rule: &str) -> Option<&RuntimeBehaviour> {
+        self.runtime.iter().find(|b| b.rule == rule)
+    }
+}
