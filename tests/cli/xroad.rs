@@ -282,3 +282,167 @@ fn wsdl_descriptions_are_checked_with_the_wsdl_profile() {
         assert_eq!(check(&annex), (0, vec!["XRD-WSDL-010".to_string()]));
     }
 }
+
+/// The verdict of every document of one `konform validate` run, by document name.
+fn verdicts(
+    dir: &Path,
+    variant: &str,
+    request: Option<&Path>,
+    inputs: &[PathBuf],
+) -> std::collections::BTreeMap<String, String> {
+    let mut cmd = konform(dir);
+    cmd.args([
+        "validate",
+        "--standard",
+        "xroad-soap@4.0.0",
+        "--variant",
+        variant,
+        "--format",
+        "json",
+    ]);
+    if let Some(r) = request {
+        cmd.arg("--request").arg(r);
+    }
+    let (_, out, err) = run(cmd.args(inputs));
+    let r: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    r["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| {
+            (
+                x["document"]["name"].as_str().unwrap_or("").to_string(),
+                x["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issues #15 and #23: `strict` is the text plus every check `runtime` makes, so it never
+/// accepts a message `runtime` (the Security Server) rejects. Checked over every xroad-soap
+/// vector input (the shown ones and those written for #23), alone and, where the vector names
+/// one, with its paired request.
+#[test]
+fn issue_23_strict_rejects_every_message_runtime_rejects() {
+    let d = tmp();
+    let dir = root().join("test-vectors/xroad-soap/4.0.0");
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("vectors")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "xml" || x == "http"))
+        .collect();
+    inputs.sort();
+    let runtime = verdicts(d.path(), "runtime", None, &inputs);
+    let strict = verdicts(d.path(), "strict", None, &inputs);
+    assert_eq!(runtime.len(), inputs.len());
+    let rejected: Vec<&String> = runtime
+        .iter()
+        .filter(|(_, v)| *v == "non-conformant")
+        .map(|(k, _)| k)
+        .collect();
+    assert!(rejected.len() > 30, "runtime rejects only {rejected:?}");
+    for doc in &rejected {
+        assert_eq!(
+            strict.get(*doc).map(String::as_str),
+            Some("non-conformant"),
+            "runtime rejects {doc}, strict does not"
+        );
+    }
+    // Pairs: responses checked against the request their vector names.
+    let mut pairs = 0;
+    for e in std::fs::read_dir(&dir).expect("vectors").flatten() {
+        let path = e.path();
+        let Some(stem) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".expected.toml"))
+        else {
+            continue;
+        };
+        let exp: toml::Value =
+            toml::from_str(&std::fs::read_to_string(&path).expect("read")).expect("toml");
+        let Some(req) = exp.get("request").and_then(|r| r.as_str()) else {
+            continue;
+        };
+        let input = dir.join(format!("{stem}.xml"));
+        let request = dir.join(req);
+        let rt = verdicts(d.path(), "runtime", Some(&request), std::slice::from_ref(&input));
+        let st = verdicts(d.path(), "strict", Some(&request), std::slice::from_ref(&input));
+        for (doc, v) in &rt {
+            if v == "non-conformant" {
+                assert_eq!(
+                    st.get(doc).map(String::as_str),
+                    Some("non-conformant"),
+                    "paired with {req}: runtime rejects {doc}, strict does not"
+                );
+            }
+        }
+        pairs += 1;
+    }
+    assert!(pairs >= 5, "only {pairs} paired vectors");
+}
+
+/// Issue #23 class 1: X-Road's own metaservice test queries send listMethods and
+/// allowedMethods requests with bodies; the Security Server never reads them
+/// (MetadataServiceHandlerImpl.handleListMethods), so runtime accepts them with XRD-META-004
+/// as information, and strict rejects them on PR-META §3.
+#[test]
+fn issue_23_metaservice_requests_with_bodies_from_xroad_tests() {
+    let Some(shared) = shared() else { return };
+    let d = tmp();
+    let queries = shared.join("corpora/xroad-protocol/metaservice-test-queries");
+    for q in ["listMethods.query", "allowedMethods.query"] {
+        let path = queries.join(q);
+        let file = d.path().join(q.replace(".query", ".xml"));
+        std::fs::copy(&path, &file).expect("copy");
+        for (variant, verdict, severity) in [
+            ("runtime", "conformant", "info"),
+            ("strict", "non-conformant", "error"),
+        ] {
+            let (_, out, err) = run(konform(d.path())
+                .args([
+                    "validate",
+                    "--standard",
+                    "xroad-soap@4.0.0",
+                    "--variant",
+                    variant,
+                    "--format",
+                    "json",
+                ])
+                .arg(&file));
+            let r = checked_report(&out);
+            assert_eq!(r["results"][0]["verdict"], verdict, "{q} {variant}: {out}\n{err}");
+            let meta: Vec<&serde_json::Value> = r["results"][0]["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .filter(|f| f["rule"] == "XRD-META-004")
+                .collect();
+            assert_eq!(meta.len(), 1, "{q} {variant}: {out}");
+            assert_eq!(meta[0]["severity"], severity, "{q} {variant}");
+            if variant == "runtime" {
+                let msg = meta[0]["message"].as_str().unwrap_or("");
+                assert!(
+                    msg.starts_with("not enforced by the Security Server"),
+                    "{msg}"
+                );
+            }
+        }
+    }
+}
+
+/// Issue #23 deliverable 3: `konform rule ID` shows what the Security Server does and the
+/// class and method that decide it.
+#[test]
+fn issue_23_rule_shows_the_runtime_behaviour_and_its_citation() {
+    let d = tmp();
+    let (code, out, err) = run(konform(d.path()).args(["rule", "XRD-SOAP-010"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("runtime variant: enforced differently"), "{out}");
+    assert!(out.contains("SoapUtils.checkConsistency"), "{out}");
+    let (code, out, _) = run(konform(d.path()).args(["rule", "XRD-SOAP-026"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("runtime variant: not enforced"), "{out}");
+    assert!(out.contains("MessageProcessorBase.checkIdentifier"), "{out}");
+}
