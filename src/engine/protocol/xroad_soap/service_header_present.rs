@@ -4,11 +4,12 @@ use crate::engine::protocol::{Check, Emit, RuleContext};
 
 declare_rule! {
     /// ## What it checks
-    /// A request's SOAP Header contains the `xrd:service` field.
+    /// A request's or response's SOAP Header contains the `xrd:service` field.
     /// ## Why it matters
     /// PR-MESS §2.2: a request MUST name the service it calls; the client security server
-    /// routes the message to the provider by this identifier. (Table 1 lists `service` as
-    /// optional only because responses and faults need not carry it.)
+    /// routes the message to the provider by this identifier, and the response repeats the
+    /// request's header fields (L269). The Security Server rejects a request or a response
+    /// without it (`SaxSoapParserImpl.SoapEnvelopeHandler.validateHeader`); faults need none.
     /// ## Failing example
     /// `test-vectors/xroad-soap/4.0.0/request-service-missing.xml`
     /// ## Passing example
@@ -25,7 +26,7 @@ impl Check for ServiceHeaderPresent {
                 missing_field(
                     soap,
                     "service",
-                    "the identifier of the called service, required in a request",
+                    "the identifier of the called service, required in requests and responses",
                 ),
             );
         }
