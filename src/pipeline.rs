@@ -835,7 +835,11 @@ pub fn build_report(
 
 /// In a standard's `runtime` variant, findings of what the reference implementation does not
 /// enforce become information, their message saying so (see `standard::server_behaviour`).
-fn mark_not_enforced(findings: &mut [Finding], spec: &crate::standard::StandardSpec, variant: &str) {
+fn mark_not_enforced(
+    findings: &mut [Finding],
+    spec: &crate::standard::StandardSpec,
+    variant: &str,
+) {
     for f in findings.iter_mut() {
         if let Some(note) =
             crate::standard::server_behaviour::not_enforced_note(spec, &f.rule, f.engine, variant)

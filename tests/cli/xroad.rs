@@ -367,8 +367,18 @@ fn issue_23_strict_rejects_every_message_runtime_rejects() {
         };
         let input = dir.join(format!("{stem}.xml"));
         let request = dir.join(req);
-        let rt = verdicts(d.path(), "runtime", Some(&request), std::slice::from_ref(&input));
-        let st = verdicts(d.path(), "strict", Some(&request), std::slice::from_ref(&input));
+        let rt = verdicts(
+            d.path(),
+            "runtime",
+            Some(&request),
+            std::slice::from_ref(&input),
+        );
+        let st = verdicts(
+            d.path(),
+            "strict",
+            Some(&request),
+            std::slice::from_ref(&input),
+        );
         for (doc, v) in &rt {
             if v == "non-conformant" {
                 assert_eq!(
@@ -412,7 +422,10 @@ fn issue_23_metaservice_requests_with_bodies_from_xroad_tests() {
                 ])
                 .arg(&file));
             let r = checked_report(&out);
-            assert_eq!(r["results"][0]["verdict"], verdict, "{q} {variant}: {out}\n{err}");
+            assert_eq!(
+                r["results"][0]["verdict"], verdict,
+                "{q} {variant}: {out}\n{err}"
+            );
             let meta: Vec<&serde_json::Value> = r["results"][0]["findings"]
                 .as_array()
                 .expect("findings")
@@ -439,10 +452,16 @@ fn issue_23_rule_shows_the_runtime_behaviour_and_its_citation() {
     let d = tmp();
     let (code, out, err) = run(konform(d.path()).args(["rule", "XRD-SOAP-010"]));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("runtime variant: enforced differently"), "{out}");
+    assert!(
+        out.contains("runtime variant: enforced differently"),
+        "{out}"
+    );
     assert!(out.contains("SoapUtils.checkConsistency"), "{out}");
     let (code, out, _) = run(konform(d.path()).args(["rule", "XRD-SOAP-026"]));
     assert_eq!(code, 0);
     assert!(out.contains("runtime variant: not enforced"), "{out}");
-    assert!(out.contains("MessageProcessorBase.checkIdentifier"), "{out}");
+    assert!(
+        out.contains("MessageProcessorBase.checkIdentifier"),
+        "{out}"
+    );
 }

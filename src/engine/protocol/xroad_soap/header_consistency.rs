@@ -14,7 +14,12 @@ const COMPARED: [(&str, &str, &[&str]); 6] = [
     (
         XROAD,
         "client",
-        &["xRoadInstance", "memberClass", "memberCode", "subsystemCode"],
+        &[
+            "xRoadInstance",
+            "memberClass",
+            "memberCode",
+            "subsystemCode",
+        ],
     ),
     (
         XROAD,
@@ -63,7 +68,9 @@ fn show(v: &[Option<String>]) -> String {
 /// present in one and absent in the other differs).
 pub(super) fn check_values(resp: &SoapView<'_, '_>, req: &SoapView<'_, '_>, emit: &mut Emit<'_>) {
     for (ns, local, components) in COMPARED {
-        let a = req.header_field(ns, local).map(|f| value(f, ns, components));
+        let a = req
+            .header_field(ns, local)
+            .map(|f| value(f, ns, components));
         let b_node = resp.header_field(ns, local);
         let b = b_node.map(|f| value(f, ns, components));
         if a == b {

@@ -29,9 +29,9 @@ impl Check for NoDuplicateHeaderFields {
         let fields = soap.header_fields();
         let any_field = server_reading::on_jaxb_path(ctx, soap);
         for (i, f) in fields.iter().enumerate() {
-            let read = server_reading::SAX_FIELDS
-                .iter()
-                .any(|(ns, local)| f.tag_name().namespace() == Some(*ns) && f.tag_name().name() == *local);
+            let read = server_reading::SAX_FIELDS.iter().any(|(ns, local)| {
+                f.tag_name().namespace() == Some(*ns) && f.tag_name().name() == *local
+            });
             if !read && !any_field {
                 continue;
             }

@@ -32,7 +32,9 @@ impl Check for RepresentedPartyCode {
             for local in ["partyClass", "partyCode"] {
                 let all: Vec<_> = party
                     .children()
-                    .filter(|c| c.tag_name().namespace() == Some(REPR) && c.tag_name().name() == local)
+                    .filter(|c| {
+                        c.tag_name().namespace() == Some(REPR) && c.tag_name().name() == local
+                    })
                     .collect();
                 if let Some(second) = all.get(1) {
                     emit.at(
