@@ -149,3 +149,69 @@ impl StandardSpec {
         self.runtime.iter().find(|b| b.rule == rule)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(extra: &str) -> StandardSpec {
+        let text = format!(
+            "id = \"s\"\nversion = \"1.0.0\"\ntitle = \"S | T\"\n\
+             [[variants]]\nname = \"strict\"\n[[variants]]\nname = \"runtime\"\n\
+             [[profiles]]\nname = \"p\"\nformat = \"xml\"\n[profiles.match]\nroot = \"{{urn:a}}a\"\n\
+             [[rules]]\nid = \"R-1\"\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = \"t\"\n\
+             clause = \"§1\"\nengine = [\"xsd\", \"protocol\"]\n{extra}"
+        );
+        toml::from_str(&text).expect("manifest")
+    }
+
+    const DIFFERS: &str = "[[runtime]]\nrule = \"R-1\"\nenforced = \"differs\"\n\
+                           behaviour = \"a | b\"\ncitation = \"C.m (X 1.0)\"\n";
+
+    #[test]
+    fn only_the_runtime_variant_marks_findings_and_differs_marks_only_schema_findings() {
+        let s = spec(DIFFERS);
+        assert!(s.check_consistency().is_ok());
+        assert!(not_enforced_note(&s, "R-1", EngineKind::Xsd, "strict").is_none());
+        assert!(not_enforced_note(&s, "R-1", EngineKind::Protocol, "runtime").is_none());
+        let note = not_enforced_note(&s, "R-1", EngineKind::Xsd, "runtime").expect("note");
+        assert!(
+            note.starts_with("not enforced by the Security Server"),
+            "{note}"
+        );
+        let no = spec(&DIFFERS.replace("differs", "no"));
+        let note = not_enforced_note(&no, "R-1", EngineKind::Protocol, "runtime").expect("note");
+        assert!(note.contains("C.m (X 1.0)"), "{note}");
+        assert!(not_enforced_note(&no, "R-2", EngineKind::Protocol, "runtime").is_none());
+    }
+
+    #[test]
+    fn entries_must_name_a_rule_once_in_a_package_with_a_runtime_variant() {
+        let unknown = spec(&DIFFERS.replace("R-1", "R-9"));
+        let e = unknown.check_consistency().expect_err("unknown rule");
+        assert!(e.contains("R-9"), "{e}");
+        let twice = spec(&format!("{DIFFERS}{DIFFERS}"));
+        assert!(
+            twice
+                .check_consistency()
+                .expect_err("twice")
+                .contains("twice")
+        );
+        let mut no_variant = spec(DIFFERS);
+        no_variant.variants.retain(|v| v.name != RUNTIME_VARIANT);
+        assert!(no_variant.check_consistency().is_err());
+    }
+
+    #[test]
+    fn the_table_escapes_cells_and_lists_every_rule() {
+        let s = spec(DIFFERS);
+        let md = render_markdown(&[&s]);
+        assert!(md.contains("## s@1.0.0 (S \\| T)"), "{md}");
+        assert!(
+            md.contains("| R-1 | §1 | enforced differently | a \\| b | C.m (X 1.0) |"),
+            "{md}"
+        );
+        let bare = spec("");
+        assert!(render_markdown(&[&bare]).contains("| R-1 | §1 | (not stated) |  |  |"));
+    }
+}
