@@ -366,6 +366,7 @@ mod tests {
             verdict: Verdict::Conformant,
             error: None,
             acceptance: None,
+            general_standards: Vec::new(),
             rules_checked: vec!["R-1".into(), "R-2".into()],
             findings,
             duration_ms: 0.0,

@@ -290,6 +290,7 @@ mod tests {
                     verdict: Verdict::Conformant,
                     error: None,
                     acceptance: None,
+                    general_standards: Vec::new(),
                     rules_checked: vec!["R-1".into()],
                     findings: vec![Finding {
                         rule: "R-1".into(),

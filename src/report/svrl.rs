@@ -187,6 +187,7 @@ mod tests {
                 verdict: Verdict::NonConformant,
                 error: None,
                 acceptance: None,
+                general_standards: Vec::new(),
                 rules_checked: vec![],
                 findings,
                 duration_ms: 0.0,
