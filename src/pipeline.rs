@@ -626,26 +626,26 @@ impl<'v> Session<'v> {
                 result.rules_checked.push(r.id.clone());
             }
         }
-        if let Some(why) = &fallback
-            && let Some(rule) = package
-                .spec
-                .profile(&profile)
-                .and_then(|p| p.fallback_rule.clone())
-        {
+        // The fallback profile: the document is none of the standard's kinds of message.
+        let unmatched = fallback.as_ref().map(|why| {
             let location = match &parsed {
                 Parsed::Xml(x) => x.location(x.tree.root_element()),
                 Parsed::Json(j) => j.location(""),
             };
-            raw.push(RawFinding::new(
-                rule.clone(),
-                format!(
-                    "the document is none of the kinds of message {} defines:\n  {}",
-                    package.spec.key(),
-                    why.join("\n  ")
-                ),
-                location,
-            ));
-            result.rules_checked.push(rule);
+            let message = format!(
+                "the document is none of the kinds of message {} defines:\n  {}",
+                package.spec.key(),
+                why.join("\n  ")
+            );
+            (location, message)
+        });
+        let fallback_rule = package
+            .spec
+            .profile(&profile)
+            .and_then(|p| p.fallback_rule.clone());
+        if let (Some((location, message)), Some(rule)) = (&unmatched, &fallback_rule) {
+            raw.push(RawFinding::new(rule.clone(), message.clone(), location.clone()));
+            result.rules_checked.push(rule.clone());
         }
         kinds.resize(raw.len(), EngineKind::Input);
         let mut findings: Vec<Finding> = raw
@@ -654,6 +654,19 @@ impl<'v> Session<'v> {
             .map(|(f, k)| enrich(f, k, &rules))
             .collect();
         apply_policy(&mut findings, &package.spec, &profile, &doc.name, opts);
+        // A named standard always gives a verdict: when the envelope rules find nothing, the
+        // document still is none of the standard's kinds.
+        if let Some((location, message)) = unmatched
+            && !findings.iter().any(|f| f.fails(opts.fail_on))
+        {
+            let rule = crate::standard::builtin::RULE_NO_PROFILE;
+            findings.push(enrich(
+                RawFinding::new(rule, message, location),
+                EngineKind::Input,
+                &rules,
+            ));
+            result.rules_checked.push(rule.into());
+        }
         result.findings.extend(findings);
     }
 
