@@ -5,7 +5,7 @@ use super::*;
 use sha2::Digest as _;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn fetched(shared: &Path, home: &Path) {
+pub fn fetched(shared: &Path, home: &Path) {
     for s in ["en16931@1.3.16", "xrechnung@3.0.2"] {
         let (code, _, err) = run(konform(home)
             .env("KONFORM_HOME", home.join("store"))

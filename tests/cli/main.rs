@@ -4,6 +4,8 @@
 mod artefacts;
 mod bad_input;
 mod einvoice;
+mod kosit_scenarios;
+mod named_standard;
 mod endpoint;
 mod formats;
 mod jsonschema;
