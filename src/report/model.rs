@@ -105,6 +105,14 @@ pub enum Acceptance {
 }
 
 impl Acceptance {
+    /// The outcome as written in reports: `accept` or `reject`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acceptance::Accept => "accept",
+            Acceptance::Reject => "reject",
+        }
+    }
+
     /// The outcome as a participle: `accepted` or `rejected` (for the text writers).
     pub fn as_participle(self) -> &'static str {
         match self {

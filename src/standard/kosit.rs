@@ -402,7 +402,7 @@ pub fn import(
         }
         let mut arts = Vec::new();
         for (loc, kind) in &locations {
-            arts.push(add(loc, kind, &mut notes)?);
+            arts.push(add(loc, *kind, &mut notes)?);
         }
         if let Some(d) = child(sc, "description") {
             let words: Vec<&str> = d
@@ -566,7 +566,9 @@ pub fn import(
             if let Some(f) = &r.refines {
                 let _ = writeln!(m, "refines = {}", toml_str(f));
             }
-            let _ = writeln!(m, "\n[source]\n{}", toml_table(&toml::Table::try_from(&r.source).map_err(|e| e.to_string())?));
+            let source = toml::Value::try_from(&r.source).map_err(|e| e.to_string())?;
+            let source = source.as_table().cloned().unwrap_or_default();
+            let _ = writeln!(m, "\n[source]\n{}", toml_table(&source));
             if let Some(st) = &r.status {
                 let _ = writeln!(m, "[status]\n{}", toml_table(st));
             }
