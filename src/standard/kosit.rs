@@ -742,8 +742,43 @@ mod tests {
                 ("{urn:c}ProfileID".into(), "starts_with", "urn:p".into())
             ]
         );
+        // The forms of XRechnung's configuration: a child path with `.` or `text()`.
+        assert_eq!(
+            translate_match("exists(/inv:Invoice/cbc:CustomizationID[ . = 'urn:x'])", &ns),
+            Some((
+                "{urn:i}Invoice".to_string(),
+                vec![(
+                    "{urn:c}CustomizationID".to_string(),
+                    "equals",
+                    "urn:x".to_string()
+                )]
+            ))
+        );
+        assert_eq!(
+            translate_match("exists(/inv:Invoice[ cbc:A/cbc:B/text() = 'v' ])", &ns),
+            Some((
+                "{urn:i}Invoice".to_string(),
+                vec![("{urn:c}A/{urn:c}B".to_string(), "equals", "v".to_string())]
+            ))
+        );
+        assert_eq!(
+            translate_match("/inv:Invoice/cbc:A", &ns),
+            Some((
+                "{urn:i}Invoice".to_string(),
+                vec![("{urn:c}A".to_string(), "exists", String::new())]
+            ))
+        );
         assert!(translate_match("//inv:Invoice", &ns).is_none());
         assert!(translate_match("/inv:Invoice[a or b]", &ns).is_none());
         assert!(translate_match("/zz:Invoice", &ns).is_none());
+    }
+
+    #[test]
+    fn build_placeholders_are_found() {
+        assert_eq!(
+            placeholders("exists(/a[. = '@xrechnung.spec.id@']) or @b@"),
+            ["xrechnung.spec.id", "b"]
+        );
+        assert!(placeholders("mail@example.org and user@host").is_empty());
     }
 }
