@@ -405,12 +405,20 @@ pub fn import(
             arts.push(add(loc, *kind, &mut notes)?);
         }
         if let Some(d) = child(sc, "description") {
-            let words: Vec<&str> = d
-                .descendants()
-                .filter(|n| n.is_text())
-                .filter_map(|n| n.text())
-                .flat_map(str::split_whitespace)
-                .collect();
+            // Paragraph by paragraph; one that still names a build placeholder (a download
+            // date, say) says nothing about the package and is left out.
+            let mut words: Vec<&str> = Vec::new();
+            for part in d.children() {
+                let text: Vec<&str> = part
+                    .descendants()
+                    .filter(|n| n.is_text())
+                    .filter_map(|n| n.text())
+                    .collect();
+                if text.iter().any(|t| !placeholders(t).is_empty()) {
+                    continue;
+                }
+                words.extend(text.iter().flat_map(|t| t.split_whitespace()));
+            }
             if !words.is_empty() {
                 let _ = writeln!(profiles, "# {}", words.join(" "));
             }
