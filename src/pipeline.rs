@@ -644,7 +644,11 @@ impl<'v> Session<'v> {
             .profile(&profile)
             .and_then(|p| p.fallback_rule.clone());
         if let (Some((location, message)), Some(rule)) = (&unmatched, &fallback_rule) {
-            raw.push(RawFinding::new(rule.clone(), message.clone(), location.clone()));
+            raw.push(RawFinding::new(
+                rule.clone(),
+                message.clone(),
+                location.clone(),
+            ));
             result.rules_checked.push(rule.clone());
         }
         kinds.resize(raw.len(), EngineKind::Input);
@@ -705,11 +709,12 @@ impl<'v> Session<'v> {
             message,
         };
         let standard = self.standard();
-        let chosen = |package: &Arc<Package>, profile: &str, fallback: Option<Vec<String>>| Chosen {
-            package: package.clone(),
-            profile: profile.to_string(),
-            fallback,
-        };
+        let chosen =
+            |package: &Arc<Package>, profile: &str, fallback: Option<Vec<String>>| Chosen {
+                package: package.clone(),
+                profile: profile.to_string(),
+                fallback,
+            };
         if let (Some(p), Some(profile)) = (standard, &opts.profile) {
             let spec = p.spec.profile(profile).ok_or_else(|| {
                 let names: Vec<&str> = p.spec.profiles.iter().map(|x| x.name.as_str()).collect();
@@ -800,8 +805,7 @@ impl<'v> Session<'v> {
                 break;
             };
             let applies = general.spec.profiles.iter().any(|p| {
-                !p.fallback
-                    && (detect::check_profile(p, probe).is_ok() || detect::claims(p, probe))
+                !p.fallback && (detect::check_profile(p, probe).is_ok() || detect::claims(p, probe))
             });
             if applies && !out.contains(&general.spec.key()) {
                 out.push(general.spec.key());

@@ -262,9 +262,10 @@ pub fn import(
             scenarios.display()
         ));
     }
-    let file_name = scenarios
-        .file_name()
-        .map_or_else(|| "scenarios.xml".to_string(), |f| f.to_string_lossy().into_owned());
+    let file_name = scenarios.file_name().map_or_else(
+        || "scenarios.xml".to_string(),
+        |f| f.to_string_lossy().into_owned(),
+    );
     let config_name = match recipe {
         Some(r) => format!(
             "{}{} {file_name}",
@@ -508,13 +509,19 @@ pub fn import(
                 }
             }
             for (level, ids) in by_level {
-                let word = if level == "info" { "information" } else { level };
+                let word = if level == "info" {
+                    "information"
+                } else {
+                    level
+                };
                 let _ = writeln!(
                     overrides,
                     "[[overrides]]\nrules = [{}]\nseverity = \"{level}\"\nprofiles = [{}]\nreason = {}\n",
                     ids.join(", "),
                     toml_str(&pname),
-                    toml_str(&format!("customLevel {word} in scenario '{name}' of {config_name}"))
+                    toml_str(&format!(
+                        "customLevel {word} in scenario '{name}' of {config_name}"
+                    ))
                 );
             }
         }
@@ -636,9 +643,25 @@ pub fn import(
 /// A flat TOML table as `key = value` lines: the usual keys of `standard.toml` in their usual
 /// order, then the others alphabetically.
 fn toml_table(t: &toml::Table) -> String {
-    const FIRST: &[&str] = &["name", "file", "sha256", "kind", "url", "configuration", "release", "commit", "state", "valid_from"];
+    const FIRST: &[&str] = &[
+        "name",
+        "file",
+        "sha256",
+        "kind",
+        "url",
+        "configuration",
+        "release",
+        "commit",
+        "state",
+        "valid_from",
+    ];
     let mut keys: Vec<&String> = t.keys().collect();
-    keys.sort_by_key(|k| (FIRST.iter().position(|f| f == k).unwrap_or(FIRST.len()), k.as_str()));
+    keys.sort_by_key(|k| {
+        (
+            FIRST.iter().position(|f| f == k).unwrap_or(FIRST.len()),
+            k.as_str(),
+        )
+    });
     let mut out = String::new();
     for k in keys {
         let _ = writeln!(out, "{k} = {}", t[k.as_str()]);
@@ -752,7 +775,10 @@ mod tests {
         );
         // The forms of XRechnung's configuration: a child path with `.` or `text()`.
         assert_eq!(
-            translate_match("exists(/inv:Invoice/cbc:CustomizationID[ . = 'urn:x'])", &ns),
+            translate_match(
+                "exists(/inv:Invoice/cbc:CustomizationID[ . = 'urn:x'])",
+                &ns
+            ),
             Some((
                 "{urn:i}Invoice".to_string(),
                 vec![(

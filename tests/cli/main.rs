@@ -4,11 +4,11 @@
 mod artefacts;
 mod bad_input;
 mod einvoice;
-mod kosit_scenarios;
-mod named_standard;
 mod endpoint;
 mod formats;
 mod jsonschema;
+mod kosit_scenarios;
+mod named_standard;
 mod probe;
 mod reports;
 mod suites;

@@ -91,7 +91,8 @@ fn a_document_nothing_evaluates_is_rejected_in_every_text_report() {
     assert_eq!(code, 2);
     assert!(md.contains("rejected"), "{md}");
     // A file that cannot be read at all is rejected too.
-    let (code, out, _) = run(konform(d.path()).args(["validate", "--format", "json", "missing.xml"]));
+    let (code, out, _) =
+        run(konform(d.path()).args(["validate", "--format", "json", "missing.xml"]));
     assert_eq!(code, 3, "{out}");
     assert_eq!(checked_report(&out)["results"][0]["acceptance"], "reject");
 }
@@ -112,7 +113,14 @@ fn a_non_invoice_under_a_named_einvoicing_standard_is_non_conformant_and_rejecte
     ] {
         let (code, out, err) = run(konform(d.path())
             .env("KONFORM_HOME", d.path().join("store"))
-            .args(["validate", "--format", "json", "--standard", standard, "order.xml"]));
+            .args([
+                "validate",
+                "--format",
+                "json",
+                "--standard",
+                standard,
+                "order.xml",
+            ]));
         assert_eq!(code, 1, "{standard}: {err}");
         let r = checked_report(&out);
         let x = &r["results"][0];
@@ -120,7 +128,12 @@ fn a_non_invoice_under_a_named_einvoicing_standard_is_non_conformant_and_rejecte
         assert_eq!(x["verdict"], "non-conformant");
         assert_eq!(x["acceptance"], "reject");
         let msg = x["findings"][0]["message"].as_str().unwrap_or("");
-        assert!(msg.contains("root element is {urn:oasis:names:specification:ubl:schema:xsd:Order-2}Order"), "{msg}");
+        assert!(
+            msg.contains(
+                "root element is {urn:oasis:names:specification:ubl:schema:xsd:Order-2}Order"
+            ),
+            "{msg}"
+        );
         assert_eq!(
             x["findings"][0]["location"]["path"],
             "/Q{urn:oasis:names:specification:ubl:schema:xsd:Order-2}Order[1]"
@@ -137,11 +150,21 @@ fn a_non_invoice_under_a_named_einvoicing_standard_is_non_conformant_and_rejecte
         "<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>",
         1,
     );
-    assert!(peppol.contains("peppol.eu"), "example1 has the plain CustomizationID");
+    assert!(
+        peppol.contains("peppol.eu"),
+        "example1 has the plain CustomizationID"
+    );
     std::fs::write(d.path().join("peppol.xml"), peppol).expect("write");
     let (code, out, _) = run(konform(d.path())
         .env("KONFORM_HOME", d.path().join("store"))
-        .args(["validate", "--format", "json", "--standard", "xrechnung", "peppol.xml"]));
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "--standard",
+            "xrechnung",
+            "peppol.xml",
+        ]));
     assert_eq!(code, 1);
     let r = checked_report(&out);
     assert_eq!(fired(&r), ["XR-SCENARIO"]);
@@ -168,7 +191,10 @@ fn en16931_named_evaluates_every_invoice_that_claims_en16931() {
     // Detected: the most specific standard, naming the general one that also applies.
     let (_, x) = validate(&[], &ubl);
     assert_eq!(x["standard"], "xrechnung@3.0.2");
-    assert_eq!(x["general_standards"], serde_json::json!(["en16931@1.3.16"]));
+    assert_eq!(
+        x["general_standards"],
+        serde_json::json!(["en16931@1.3.16"])
+    );
     // Named: EN 16931's rules, no XRechnung rule.
     for (doc, profile) in [(&ubl, "invoice-ubl"), (&cii, "invoice-cii")] {
         let (code, x) = validate(&["--standard", "en16931"], doc);
