@@ -42,6 +42,14 @@ fn the_shipped_xrechnung_package_is_the_kosit_configuration_imported_with_its_re
         "the package records the configuration release"
     );
     assert!(shipped.contains("refines = \"en16931@1.3\""));
+    let (code, out, _) = run(konform(d.path()).args(["standards", "show", "xrechnung@3.0.2"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("refines: en16931@1.3")
+            && out.contains("generated from: kosit configuration itplr-kosit/validator-configuration-xrechnung release v2026-01-31")
+            && out.contains("(fallback)"),
+        "{out}"
+    );
     // The upstream file is a build template: without the recipe's placeholder values the
     // import refuses rather than matching on `@xrechnung.spec.id@`.
     let (code, _, err) = run(konform(d.path())
