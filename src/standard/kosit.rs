@@ -403,7 +403,7 @@ pub fn import(
         }
         let mut arts = Vec::new();
         for (loc, kind) in &locations {
-            arts.push(add(loc, *kind, &mut notes)?);
+            arts.push(add(loc, kind, &mut notes)?);
         }
         if let Some(d) = child(sc, "description") {
             // Paragraph by paragraph; one that still names a build placeholder (a download

@@ -197,16 +197,6 @@ fn severities_of(result: &serde_json::Value, rule: &str) -> Vec<String> {
         .collect()
 }
 
-fn error_rules(result: &serde_json::Value) -> Vec<String> {
-    result["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["severity"] == "error")
-        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
-        .collect()
-}
-
 #[test]
 fn extension_and_cvd_invoices_get_their_scenarios_levels_and_acceptance() {
     let Some(shared) = shared() else { return };
