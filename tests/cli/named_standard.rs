@@ -240,3 +240,61 @@ fn en16931_named_evaluates_every_invoice_that_claims_en16931() {
     assert_eq!(x["standard"], "en16931@1.3.16");
     assert!(x.get("general_standards").is_none(), "{x}");
 }
+
+#[test]
+fn a_fallback_profile_that_finds_nothing_still_fails_the_document() {
+    let d = tmp();
+    let pkg = d.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    let manifest = r#"id = "tiny"
+version = "1.0.0"
+title = "Orders"
+
+[[profiles]]
+name = "order"
+format = "xml"
+[profiles.match]
+root = "{urn:t}Order"
+
+[[profiles]]
+name = "anything-else"
+format = "xml"
+fallback = true
+"#;
+    std::fs::write(pkg.join("standard.toml"), manifest).expect("write");
+    std::fs::write(d.path().join("order.xml"), "<Order xmlns=\"urn:t\"/>").expect("write");
+    std::fs::write(d.path().join("note.xml"), "<Note xmlns=\"urn:t\"/>").expect("write");
+    let validate = |args: &[&str]| {
+        run(konform(d.path())
+            .args(["validate", "--standards", "pkg", "--format", "json"])
+            .args(args))
+    };
+    let (code, out, err) = validate(&["--standard", "tiny", "order.xml"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(checked_report(&out)["results"][0]["profile"], "order");
+    // Named: the fallback profile has no rule of its own, so the built-in one fails the note.
+    let (code, out, err) = validate(&["--standard", "tiny", "note.xml"]);
+    assert_eq!(code, 1, "{err}");
+    let r = checked_report(&out);
+    assert_eq!(r["results"][0]["profile"], "anything-else");
+    assert_eq!(fired(&r), ["KONFORM-PROFILE-001"]);
+    assert!(
+        r["results"][0]["findings"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tiny@1.0.0 profile order: root element is {urn:t}Note"),
+        "{out}"
+    );
+    // Detected, never: the note matches no standard (exit 2) and the order still goes to `order`.
+    let (code, _, _) = validate(&["note.xml"]);
+    assert_eq!(code, 2);
+    // Two fallback profiles for one syntax is a manifest error.
+    std::fs::write(
+        pkg.join("standard.toml"),
+        format!("{manifest}\n[[profiles]]\nname = \"second\"\nformat = \"xml\"\nfallback = true\n"),
+    )
+    .expect("write");
+    let (code, _, err) = validate(&["--standard", "tiny", "note.xml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("both fallback profiles"), "{err}");
+}
