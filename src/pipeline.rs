@@ -192,6 +192,14 @@ struct Message {
     opaque: bool,
 }
 
+/// The standard and profile a document is evaluated with.
+struct Chosen {
+    package: Arc<Package>,
+    profile: String,
+    /// Set when the named standard's fallback profile was taken: why each profile did not match.
+    fallback: Option<Vec<String>>,
+}
+
 /// Outcome of preparing a document: the message, or findings/error that end evaluation.
 enum Prepared {
     Ready(Message),
@@ -324,6 +332,7 @@ impl<'v> Session<'v> {
             verdict: Verdict::Error,
             error: None,
             acceptance: None,
+            general_standards: Vec::new(),
             rules_checked: Vec::new(),
             findings: Vec::new(),
             duration_ms: 0.0,
@@ -342,6 +351,10 @@ impl<'v> Session<'v> {
         {
             result.accept(p.spec.acceptance.reject_at);
             self.accept_match(p, &mut result, opts.fail_on);
+        } else {
+            // No standard to ask (the document matches none, or could not be read): rejected,
+            // as the KoSIT validator reports a document that no scenario matches.
+            result.accept(Severity::Error);
         }
         result
     }
@@ -479,13 +492,18 @@ impl<'v> Session<'v> {
                 http::StartLine::None => None,
             }),
         };
-        let (package, profile) = match self.choose(&probe) {
+        let Chosen {
+            package,
+            profile,
+            fallback,
+        } = match self.choose(&probe) {
             Ok(c) => c,
             Err(e) => {
                 result.error = Some(e);
                 return;
             }
         };
+        result.general_standards = self.general_standards(&package, &probe);
         let variant = self
             .variant
             .clone()
@@ -608,6 +626,31 @@ impl<'v> Session<'v> {
                 result.rules_checked.push(r.id.clone());
             }
         }
+        // The fallback profile: the document is none of the standard's kinds of message.
+        let unmatched = fallback.as_ref().map(|why| {
+            let location = match &parsed {
+                Parsed::Xml(x) => x.location(x.tree.root_element()),
+                Parsed::Json(j) => j.location(""),
+            };
+            let message = format!(
+                "the document is none of the kinds of message {} defines:\n  {}",
+                package.spec.key(),
+                why.join("\n  ")
+            );
+            (location, message)
+        });
+        let fallback_rule = package
+            .spec
+            .profile(&profile)
+            .and_then(|p| p.fallback_rule.clone());
+        if let (Some((location, message)), Some(rule)) = (&unmatched, &fallback_rule) {
+            raw.push(RawFinding::new(
+                rule.clone(),
+                message.clone(),
+                location.clone(),
+            ));
+            result.rules_checked.push(rule.clone());
+        }
         kinds.resize(raw.len(), EngineKind::Input);
         let mut findings: Vec<Finding> = raw
             .into_iter()
@@ -616,6 +659,19 @@ impl<'v> Session<'v> {
             .collect();
         mark_not_enforced(&mut findings, &package.spec, &variant);
         apply_policy(&mut findings, &package.spec, &profile, &doc.name, opts);
+        // A named standard always gives a verdict: when the envelope rules find nothing, the
+        // document still is none of the standard's kinds.
+        if let Some((location, message)) = unmatched
+            && !findings.iter().any(|f| f.fails(opts.fail_on))
+        {
+            let rule = crate::standard::builtin::RULE_NO_PROFILE;
+            findings.push(enrich(
+                RawFinding::new(rule, message, location),
+                EngineKind::Input,
+                &rules,
+            ));
+            result.rules_checked.push(rule.into());
+        }
         result.findings.extend(findings);
     }
 
@@ -647,13 +703,19 @@ impl<'v> Session<'v> {
         })
     }
 
-    fn choose(&self, probe: &dyn Probe) -> Result<(Arc<Package>, String), EvalError> {
+    fn choose(&self, probe: &dyn Probe) -> Result<Chosen, EvalError> {
         let opts = &self.validator.options;
         let detection_error = |message: String| EvalError {
             kind: ErrorKind::Detection,
             message,
         };
         let standard = self.standard();
+        let chosen =
+            |package: &Arc<Package>, profile: &str, fallback: Option<Vec<String>>| Chosen {
+                package: package.clone(),
+                profile: profile.to_string(),
+                fallback,
+            };
         if let (Some(p), Some(profile)) = (standard, &opts.profile) {
             let spec = p.spec.profile(profile).ok_or_else(|| {
                 let names: Vec<&str> = p.spec.profiles.iter().map(|x| x.name.as_str()).collect();
@@ -663,13 +725,14 @@ impl<'v> Session<'v> {
                     names.join(", ")
                 ))
             })?;
-            detect::check_profile(spec, probe).map_err(|why| {
+            // The user named the profile: specification identifiers do not overrule it.
+            detect::check_named_profile(spec, probe).map_err(|why| {
                 detection_error(format!(
                     "the document does not match profile {profile} of {}: {why}",
                     p.spec.key()
                 ))
             })?;
-            return Ok((p.clone(), profile.clone()));
+            return Ok(chosen(p, profile, None));
         }
         let only;
         let packages: &[Arc<Package>] = match standard {
@@ -680,20 +743,44 @@ impl<'v> Session<'v> {
             None => self.validator.registry.packages(),
         };
         match detect::detect(packages.iter(), probe) {
-            Detection::One(c) => Ok((c.package, c.profile)),
-            Detection::None(why) => Err(detection_error(format!(
-                "no installed standard profile matches the document{}:\n  {}",
-                if standard.is_some() {
-                    ""
-                } else {
-                    " (name one with --standard)"
-                },
-                if why.is_empty() {
-                    "no standards are installed".to_string()
-                } else {
-                    why.join("\n  ")
+            Detection::One(c) => Ok(chosen(&c.package, &c.profile, None)),
+            Detection::None(why) => {
+                if let Some(p) = standard {
+                    // A named standard: a document of its family, then its envelope level.
+                    if let Some(profile) = detect::claimed_profile(&p.spec, probe)
+                        .map_err(|several| {
+                            detection_error(format!(
+                                "the document claims {} and matches several of its profiles; choose one with --profile: {}",
+                                p.spec.key(),
+                                several.join(", ")
+                            ))
+                        })?
+                    {
+                        return Ok(chosen(p, &profile, None));
+                    }
+                    if let Some(f) = p
+                        .spec
+                        .profiles
+                        .iter()
+                        .find(|f| f.fallback && detect::check_profile(f, probe).is_ok())
+                    {
+                        return Ok(chosen(p, &f.name, Some(why)));
+                    }
                 }
-            ))),
+                Err(detection_error(format!(
+                    "no installed standard profile matches the document{}:\n  {}",
+                    if standard.is_some() {
+                        ""
+                    } else {
+                        " (name one with --standard)"
+                    },
+                    if why.is_empty() {
+                        "no standards are installed".to_string()
+                    } else {
+                        why.join("\n  ")
+                    }
+                )))
+            }
             Detection::Several(c) => Err(detection_error(format!(
                 "several standard profiles match the document; choose one with --standard/--profile:\n  {}",
                 c.iter()
@@ -702,6 +789,31 @@ impl<'v> Session<'v> {
                     .join("\n  ")
             ))),
         }
+    }
+
+    /// The installed standards that `package` refines (directly or through others) and whose
+    /// profiles match or claim the document: the more general standards that also apply.
+    fn general_standards(&self, package: &Package, probe: &dyn Probe) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut next = package.spec.refines.clone();
+        let mut hops = 0;
+        while let Some(sel) = next.take() {
+            hops += 1;
+            if hops > 8 {
+                break;
+            }
+            let Ok(general) = self.validator.registry.resolve(&sel) else {
+                break;
+            };
+            let applies = general.spec.profiles.iter().any(|p| {
+                !p.fallback && (detect::check_profile(p, probe).is_ok() || detect::claims(p, probe))
+            });
+            if applies && !out.contains(&general.spec.key()) {
+                out.push(general.spec.key());
+            }
+            next = general.spec.refines.clone();
+        }
+        out
     }
 
     fn reject(&self, result: &mut DocumentResult, raw: Vec<RawFinding>) {

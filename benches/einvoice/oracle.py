@@ -3,15 +3,20 @@
 which Schematron rules fire (Saxon), whether it is XSD-valid (xmllint) and the resulting verdict;
 then the same facts from a konform JSON report, and the agreement counts.
 
-The oracle does not use konform: the standard comes from the CustomizationID / guideline ID as
-XRechnung 3.0 publishes it; rules are run by Saxon (saxonche) from the official .sch files through
-benches/schematron/sch2xslt.py; the XML Schema verdict comes from xmllint; severities are the
-Schematron flags (fatal -> error, warning -> warning, information -> info; no flag -> error) with
-the customLevel of XRechnung's KoSIT configuration (UBL invoice: BR-CL-01 information,
-BR-CL-21 and BR-CL-23 warning). A document is non-conformant when it is not XSD-valid or an
-error-severity rule fires.
+The oracle does not use konform: the scenario comes from KoSIT's validator-configuration-xrechnung
+scenarios.xml (../shared/corpora/kosit-validator-configuration-xrechnung, read here with its
+build's placeholder values from that folder's SOURCE.txt): the first scenario whose root element
+and specification identifier (CustomizationID / guideline ID, compared as the scenario's XPath
+does) match. An XRechnung scenario is konform's xrechnung@3.0.2 (profile named below); a document
+that no XRechnung scenario takes is EN 16931's. Rules are run by Saxon (saxonche) from the official
+.sch files through benches/schematron/sch2xslt.py; the XML Schema verdict comes from xmllint;
+severities are the Schematron flags (fatal -> error, warning -> warning, information -> info; no
+flag -> error) with the matched scenario's customLevel list. A document is non-conformant when it
+is not XSD-valid or an error-severity rule fires.
 
-usage: oracle.py CORPORA KONFORM_REPORT.json [--write EXPECTED.tsv]
+usage: oracle.py CORPORA KONFORM_REPORT.json [--write EXPECTED.tsv | --standard en16931]
+(--standard en16931: every invoice is EN 16931's, CEN rules only, no customLevel: what konform's
+`--standard en16931` must do for every document of the family)
 (run it through benches/einvoice/run.sh, which builds konform and produces the report)
 """
 import json
@@ -28,8 +33,47 @@ from saxonche import PySaxonProcessor  # noqa: E402
 
 UBL = "urn:oasis:names:specification:ubl:schema:xsd:"
 CII = "urn:un:unece:uncefact:data:standard:"
-XR_ID = re.compile(r"^urn:cen\.eu:en16931:2017#compliant#urn:xeinkauf\.de:kosit:xrechnung_3\.0(#.*)?$")
-XR_OVERRIDES = {"BR-CL-01": "info", "BR-CL-21": "warning", "BR-CL-23": "warning"}
+XR_MARK = re.compile(r"xeinkauf\.de:kosit:xrechnung")
+# The build's placeholder values (kosit-validator-configuration-xrechnung/SOURCE.txt).
+PLACEHOLDERS = {
+    "xrechnung.version": "3.0.2",
+    "xrechnung.spec.id": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
+    "xrechnung.extension.id": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0",
+    "xrechnung.cvd.id": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9",
+}
+# konform's profile name for each XRechnung scenario (naming only).
+XR_PROFILES = {
+    "EN16931 XRechnung (UBL Invoice)": "invoice-ubl",
+    "EN16931 XRechnung Extension (UBL Invoice)": "invoice-ubl-extension",
+    "EN16931 XRechnung CVD (UBL Invoice)": "invoice-ubl-cvd",
+    "EN16931 XRechnung (UBL CreditNote)": "creditnote-ubl",
+    "EN16931 XRechnung CVD (UBL CreditNote)": "creditnote-ubl-cvd",
+    "EN16931 XRechnung (CII)": "invoice-cii",
+    "EN16931 XRechnung Extension (CII)": "invoice-cii-extension",
+    "EN16931 XRechnung CVD (CII)": "invoice-cii-cvd",
+}
+SCN = "{http://www.xoev.de/de/validator/framework/1/scenarios}"
+LEVELS = {"information": "info", "warning": "warning", "error": "error"}
+
+
+def scenarios(corpora):
+    """[(name, root Clark name, identifier, {rule: severity})] in the configuration's order."""
+    import xml.etree.ElementTree as ET
+    text = (corpora / "kosit-validator-configuration-xrechnung/scenarios.xml").read_text()
+    for k, v in PLACEHOLDERS.items():
+        text = text.replace("@%s@" % k, v)
+    out = []
+    for sc in ET.fromstring(text).iter(SCN + "scenario"):
+        name = " ".join(sc.findtext(SCN + "name").split())
+        ns = {n.get("prefix"): n.text.strip() for n in sc.iter(SCN + "namespace")}
+        match = " ".join(sc.findtext(SCN + "match").split())
+        prefix, local = re.search(r"/(\w+):(\w+)", match).groups()
+        ident = re.search(r"'([^']*)'", match).group(1)
+        levels = {c.text.strip(): LEVELS[c.get("level")] for c in sc.iter(SCN + "customLevel")}
+        out.append((name, "{%s}%s" % (ns[prefix], local), ident, levels))
+    return out
+
+
 FOLDERS = ["en16931-cen/ubl/examples", "en16931-cen/cii/examples",
            "xrechnung-schematron/test/instances/ubl-inv", "xrechnung-schematron/test/instances/cii"]
 
@@ -41,8 +85,9 @@ def documents(corpora):
                 yield p
 
 
-def classify(path):
-    """(standard, profile, syntax) from the root element and the specification identifier."""
+def classify(path, scenarios):
+    """(standard, profile, syntax, customLevel) from the root element and the specification
+    identifier: the first matching XRechnung scenario, else EN 16931 by syntax."""
     import xml.etree.ElementTree as ET
     root = ET.parse(path).getroot()
     if root.tag == "{%sInvoice-2}Invoice" % UBL:
@@ -56,9 +101,13 @@ def classify(path):
         ram = "{%sReusableAggregateBusinessInformationEntity:100}" % CII
         ident = root.findtext("{%sCrossIndustryInvoice:100}ExchangedDocumentContext/%sGuidelineSpecifiedDocumentContextParameter/%sID" % (CII, ram, ram))
     else:
-        return None, None, None
-    standard = "xrechnung@3.0.2" if XR_ID.match((ident or "").strip()) else "en16931@1.3.16"
-    return standard, profile, syntax
+        return None, None, None, {}
+    for name, tag, value, levels in scenarios:
+        if name in XR_PROFILES and tag == root.tag and ident == value:
+            return "xrechnung@3.0.2", XR_PROFILES[name], syntax, levels
+    if XR_MARK.search(ident or ""):
+        return None, None, syntax, {}
+    return "en16931@1.3.16", profile, syntax, {}
 
 
 def severities(sch):
@@ -89,7 +138,7 @@ class Saxon:
 
 def xsd_valid(corpora, path, syntax, profile):
     if syntax == "ubl":
-        main = "UBL-CreditNote-2.1.xsd" if profile == "creditnote-ubl" else "UBL-Invoice-2.1.xsd"
+        main = "UBL-CreditNote-2.1.xsd" if profile.startswith("creditnote") else "UBL-Invoice-2.1.xsd"
         xsd = corpora / "ubl-2.1-xsd/xsd/maindoc" / main
     else:
         xsd = corpora / sch2xslt_cii_xsd()
@@ -112,8 +161,14 @@ def oracle(corpora):
                 engines[sch] = Saxon(proc, sch)
             return engines[sch]
 
+        known = scenarios(corpora)
+        only_en16931 = "--standard" in sys.argv
         for p in documents(corpora):
-            standard, profile, syntax = classify(p)
+            standard, profile, syntax, levels = classify(p, known)
+            if only_en16931 and syntax is not None:
+                standard, levels = "en16931@1.3.16", {}
+                profile = {"ubl": "creditnote-ubl" if "creditnote" in (profile or "") else "invoice-ubl",
+                           "cii": "invoice-cii"}[syntax]
             rel = str(p.relative_to(corpora))
             if standard is None:
                 out[rel] = (None, None, "error", set(), True)
@@ -127,10 +182,7 @@ def oracle(corpora):
                 ids = e.fired(p)
                 fired |= ids
                 for i in ids:
-                    sev = e.severity.get(i, "error")
-                    if standard.startswith("xrechnung") and profile == "invoice-ubl":
-                        sev = XR_OVERRIDES.get(i, sev)
-                    worst.add(sev)
+                    worst.add(levels.get(i, e.severity.get(i, "error")))
             valid = xsd_valid(corpora, p, syntax, profile)
             verdict = "non-conformant" if (not valid or "error" in worst) else "conformant"
             out[rel] = (standard, profile, verdict, fired, valid)

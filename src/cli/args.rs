@@ -118,6 +118,11 @@ pub enum StandardsAction {
         /// Version of the package.
         #[arg(long = "package-version", default_value = "1.0.0")]
         package_version: semver::Version,
+        /// A recipe (TOML) with what the configuration does not say: build placeholder values,
+        /// where each resource is published, profile names, the package header and rules. Id and
+        /// version then come from the recipe; nothing is copied (see docs/standard-format.md).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["id"])]
+        recipe: Option<PathBuf>,
     },
     /// Re-hash every file in the artefact store.
     Verify {

@@ -61,8 +61,15 @@ pub fn run() -> ExitStatus {
                     out,
                     id,
                     package_version,
+                    recipe,
                 },
-        } => commands::artefacts::import_kosit(&config, &out, id.as_deref(), &package_version),
+        } => commands::artefacts::import_kosit(
+            &config,
+            &out,
+            id.as_deref(),
+            &package_version,
+            recipe.as_deref(),
+        ),
         Command::Standards {
             action: StandardsAction::Verify { common },
         } => commands::artefacts::verify(&common),

@@ -269,6 +269,10 @@ fn graph<'a>(
             "konform:verdict",
             Obj::Str(Cow::Borrowed(r.verdict.as_str())),
         );
+        let doc = match r.acceptance {
+            Some(a) => doc.with("konform:acceptance", Obj::Str(Cow::Borrowed(a.as_str()))),
+            None => doc,
+        };
         emit(doc)?;
         let std_key = r.standard.as_deref();
         let assertion = |test: String, result: Node<'a>| {

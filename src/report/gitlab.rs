@@ -67,7 +67,14 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Res
             issues.push(Issue {
                 kind: "issue",
                 check_name: "konform/evaluation",
-                description: format!("could not evaluate {}: {}", r.document.name, e.message),
+                description: format!(
+                    "could not evaluate {}: {}{}",
+                    r.document.name,
+                    e.message,
+                    r.acceptance
+                        .map(|a| format!(" ({})", a.as_participle()))
+                        .unwrap_or_default()
+                ),
                 categories: ["Bug Risk"],
                 severity: "critical",
                 fingerprint: hex::encode(h.finalize()),

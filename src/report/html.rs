@@ -161,6 +161,7 @@ const SCRIPT: &str = r#"
       d.v === "error" ? "not evaluated" : d.v));
     sum.appendChild(el("span", "name", d.n));
     if (d.s) sum.appendChild(el("span", "chip", d.s + (d.p ? " · " + d.p : "")));
+    if (d.a) sum.appendChild(el("span", "chip", d.a));
     var c = d.k;
     if (c[0]) sum.appendChild(el("span", "chip", c[0] + " error" + (c[0] > 1 ? "s" : "")));
     if (c[1]) sum.appendChild(el("span", "chip", c[1] + " warning" + (c[1] > 1 ? "s" : "")));
@@ -298,6 +299,7 @@ fn doc_data(r: &DocumentResult, report: &Report, cfg: &WriteCfg) -> Value {
     json!({
         "n": r.document.name, "v": r.verdict.as_str(), "s": r.standard, "p": r.profile,
         "e": r.error.as_ref().map(|e| e.message.as_str()), "k": k, "f": findings,
+        "a": r.acceptance.map(|a| a.as_participle()),
     })
 }
 

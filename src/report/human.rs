@@ -119,12 +119,14 @@ pub fn write(report: &Report, cfg: &WriteCfg, w: &mut dyn std::io::Write) -> std
             r.verdict.as_str(),
             what.join(", ")
         )?;
-        if let Some(a) = r.acceptance {
-            writeln!(
+        match (r.acceptance, &r.standard) {
+            (Some(a), Some(_)) => writeln!(
                 w,
                 "  {} by the standard's acceptance rules",
                 a.as_participle()
-            )?;
+            )?,
+            (Some(a), None) => writeln!(w, "  {}: no standard evaluated it", a.as_participle())?,
+            (None, _) => {}
         }
         if let Some(e) = &r.error {
             writeln!(

@@ -177,6 +177,7 @@ fn suite(
         ("variant", r.variant.as_deref()),
         ("request", r.request.as_deref()),
         ("verdict", Some(r.verdict.as_str())),
+        ("acceptance", r.acceptance.map(|a| a.as_str())),
         ("sha256", r.document.sha256.as_deref()),
     ];
     for (k, v) in props {
@@ -366,6 +367,7 @@ mod tests {
             verdict: Verdict::Conformant,
             error: None,
             acceptance: None,
+            general_standards: Vec::new(),
             rules_checked: vec!["R-1".into(), "R-2".into()],
             findings,
             duration_ms: 0.0,

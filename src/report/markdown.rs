@@ -132,7 +132,13 @@ pub fn write(report: &Report, _cfg: &WriteCfg, w: &mut dyn Write) -> std::io::Re
         o.push_str("|---|---|---|---|---|--:|--:|--:|\n");
         for r in &listed {
             let verdict = match &r.error {
-                Some(e) => format!("not evaluated: {}", e.message),
+                Some(e) => format!(
+                    "not evaluated{}: {}",
+                    r.acceptance
+                        .map(|a| format!(", {}", a.as_participle()))
+                        .unwrap_or_default(),
+                    e.message
+                ),
                 None => match r.acceptance {
                     Some(a) => format!("{}, {}", r.verdict.as_str(), a.as_participle()),
                     None => r.verdict.as_str().to_string(),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Version of the JSON report format (`reports/konform-report.schema.json`).
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 /// Where in a document a finding points.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,6 +105,14 @@ pub enum Acceptance {
 }
 
 impl Acceptance {
+    /// The outcome as written in reports: `accept` or `reject`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acceptance::Accept => "accept",
+            Acceptance::Reject => "reject",
+        }
+    }
+
     /// The outcome as a participle: `accepted` or `rejected` (for the text writers).
     pub fn as_participle(self) -> &'static str {
         match self {
@@ -198,9 +206,14 @@ pub struct DocumentResult {
     /// Why it could not be evaluated.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<EvalError>,
-    /// The standard's acceptance policy (overrides, `reject_at`, waivers) applied.
+    /// The standard's acceptance policy (overrides, `reject_at`, waivers) applied. A document
+    /// that could not be evaluated, or that no standard matches, is rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acceptance: Option<Acceptance>,
+    /// The more general installed standards (`id@version`) that the applied standard refines
+    /// and that the document also belongs to (format 1.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub general_standards: Vec<String>,
     /// Rule ids that were evaluated on this document (pass or fail), sorted.
     pub rules_checked: Vec<String>,
     /// Findings, sorted by location then rule.
@@ -441,7 +454,8 @@ impl DocumentResult {
             variant: None,
             request: None,
             verdict: Verdict::Error,
-            acceptance: None,
+            acceptance: Some(Acceptance::Reject),
+            general_standards: Vec::new(),
             error: Some(EvalError {
                 kind,
                 message: message.into(),

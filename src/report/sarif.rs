@@ -117,7 +117,12 @@ fn log(report: &Report, cfg: &WriteCfg, keep: usize) -> (Value, usize) {
         if let Some(e) = &r.error {
             let mut n = json!({
                 "level": "error",
-                "message": { "text": format!("{}: could not evaluate: {}", r.document.name, e.message) },
+                "message": { "text": format!(
+                    "{}: could not evaluate: {}{}",
+                    r.document.name,
+                    e.message,
+                    r.acceptance.map(|a| format!(" ({})", a.as_participle())).unwrap_or_default()
+                ) },
                 "descriptor": { "id": "evaluation" },
             });
             if let (Some(p), Some(o)) = (&path, n.as_object_mut()) {
@@ -290,6 +295,7 @@ mod tests {
                     verdict: Verdict::Conformant,
                     error: None,
                     acceptance: None,
+                    general_standards: Vec::new(),
                     rules_checked: vec!["R-1".into()],
                     findings: vec![Finding {
                         rule: "R-1".into(),

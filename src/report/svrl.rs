@@ -56,9 +56,12 @@ pub(crate) fn document(out: &mut String, d: &DocumentResult, several: bool) {
     if let Some(e) = &d.error {
         let _ = writeln!(
             out,
-            "  <svrl:text>could not evaluate {}: {}</svrl:text>",
+            "  <svrl:text>could not evaluate {}: {}{}</svrl:text>",
             xml_text(&d.document.name),
-            xml_text(&e.message)
+            xml_text(&e.message),
+            d.acceptance
+                .map(|a| format!(" ({})", a.as_participle()))
+                .unwrap_or_default()
         );
     }
     let schematron = || {
@@ -187,6 +190,7 @@ mod tests {
                 verdict: Verdict::NonConformant,
                 error: None,
                 acceptance: None,
+                general_standards: Vec::new(),
                 rules_checked: vec![],
                 findings,
                 duration_ms: 0.0,

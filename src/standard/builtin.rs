@@ -37,6 +37,10 @@ fn probe(id: &str, title: &str, description: &str) -> RuleSpec {
     }
 }
 
+/// The rule reported when a standard named with `--standard` has a fallback profile for a
+/// document that none of its profiles matches, and nothing else makes the document fail.
+pub const RULE_NO_PROFILE: &str = "KONFORM-PROFILE-001";
+
 /// The built-in rules: input rules for every document, endpoint rules for every endpoint run,
 /// probe rules for every probe run.
 pub fn rules() -> Vec<RuleSpec> {
@@ -55,6 +59,11 @@ pub fn rules() -> Vec<RuleSpec> {
             "KONFORM-XML-003",
             "The bytes are valid in the declared character encoding",
             "XML 1.0 §4.3.3",
+        ),
+        rule(
+            RULE_NO_PROFILE,
+            "The document is one of the kinds of message of the standard named with --standard",
+            "konform: a named standard gives a verdict on every document (docs/standard-format.md, fallback profiles)",
         ),
         rule(
             "KONFORM-JSON-001",

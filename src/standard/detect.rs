@@ -44,6 +44,27 @@ pub enum Detection {
 
 /// Checks one profile's match against a document; `Err` says why not.
 pub fn check_profile(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), String> {
+    check_syntax(profile, doc)?;
+    check_match(&profile.matcher, doc, true)
+}
+
+/// Checks a profile the user named (`--profile`): as [`check_profile`], except that the text
+/// tests on values (`equals`, `starts_with`, `matches`, `not_matches`: specification
+/// identifiers, as a rule) do not apply; the root element and the structure still do.
+pub fn check_named_profile(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), String> {
+    check_syntax(profile, doc)?;
+    check_match(&profile.matcher, doc, false)
+}
+
+/// Whether a document claims the standard family a profile belongs to (its `claims` test).
+pub fn claims(profile: &ProfileSpec, doc: &dyn Probe) -> bool {
+    match &profile.claims {
+        Some(c) => check_syntax(profile, doc).is_ok() && check_match(c, doc, true).is_ok(),
+        None => false,
+    }
+}
+
+fn check_syntax(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), String> {
     if let Some(side) = profile.http {
         // One side of an HTTP exchange: the body may be of any syntax (or empty).
         if doc.http_side() != Some(side) {
@@ -64,10 +85,10 @@ pub fn check_profile(profile: &ProfileSpec, doc: &dyn Probe) -> Result<(), Strin
         )
         .to_lowercase());
     }
-    check_match(&profile.matcher, doc)
+    Ok(())
 }
 
-fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
+fn check_match(m: &MatchSpec, doc: &dyn Probe, text_tests: bool) -> Result<(), String> {
     if let Some(root) = &m.root {
         let actual = doc.root().map(|(ns, l)| {
             if ns.is_empty() {
@@ -94,16 +115,19 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
         }
     }
     for t in &m.values {
+        if !text_tests && t.name_matches.is_none() && t.name_not_matches.is_none() {
+            continue;
+        }
         let Some((name, text)) = doc.select(&t.path) else {
             return Err(format!("{} is missing", t.path));
         };
         let text = text.trim();
-        if let Some(e) = &t.equals
+        if let Some(e) = t.equals.as_ref().filter(|_| text_tests)
             && text != e
         {
             return Err(format!("{} is `{text}`, expected `{e}`", t.path));
         }
-        if let Some(s) = &t.starts_with
+        if let Some(s) = t.starts_with.as_ref().filter(|_| text_tests)
             && !text.starts_with(s.as_str())
         {
             return Err(format!(
@@ -111,7 +135,7 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
                 t.path
             ));
         }
-        if let Some(r) = &t.matches
+        if let Some(r) = t.matches.as_ref().filter(|_| text_tests)
             && !regex_is_match(r, text)?
         {
             return Err(format!(
@@ -127,7 +151,7 @@ fn check_match(m: &MatchSpec, doc: &dyn Probe) -> Result<(), String> {
                 t.path
             ));
         }
-        if let Some(r) = &t.not_matches
+        if let Some(r) = t.not_matches.as_ref().filter(|_| text_tests)
             && regex_is_match(r, text)?
         {
             return Err(format!("{} is `{text}`, which matches /{r}/", t.path));
@@ -164,6 +188,27 @@ fn regex_is_match(pattern: &str, text: &str) -> Result<bool, String> {
     Ok(matched)
 }
 
+/// The profile of a standard whose family claim (`claims`) the document makes: `Ok(None)` when
+/// none, `Err(names)` when several share the highest precedence.
+pub fn claimed_profile(
+    spec: &super::manifest::StandardSpec,
+    doc: &dyn Probe,
+) -> Result<Option<String>, Vec<String>> {
+    let hits: Vec<&ProfileSpec> = spec
+        .profiles
+        .iter()
+        .filter(|p| !p.fallback && claims(p, doc))
+        .collect();
+    let Some(best) = hits.iter().map(|p| p.precedence).max() else {
+        return Ok(None);
+    };
+    let top: Vec<&&ProfileSpec> = hits.iter().filter(|p| p.precedence == best).collect();
+    match top[..] {
+        [one] => Ok(Some(one.name.clone())),
+        _ => Err(top.iter().map(|p| p.name.clone()).collect()),
+    }
+}
+
 /// Tries every profile of every package.
 pub fn detect<'a>(
     packages: impl IntoIterator<Item = &'a Arc<Package>>,
@@ -175,7 +220,7 @@ pub fn detect<'a>(
         if pkg.spec.status.state == super::manifest::State::Draft {
             continue;
         }
-        for profile in &pkg.spec.profiles {
+        for profile in pkg.spec.profiles.iter().filter(|p| !p.fallback) {
             match check_profile(profile, doc) {
                 Ok(()) => hits.push(Candidate {
                     package: pkg.clone(),

@@ -28,6 +28,13 @@ pub struct StandardSpec {
     /// Lifecycle of this version.
     #[serde(default)]
     pub status: Status,
+    /// The more general standard this one refines (a selector, `id@range`, e.g.
+    /// `en16931@1.3`): every document of this standard is also one of that standard's family.
+    #[serde(default)]
+    pub refines: Option<String>,
+    /// Where the package was generated from (e.g. the KoSIT configuration release).
+    #[serde(default)]
+    pub source: Option<SourceSpec>,
     /// Named rule variants; the first is the default.
     #[serde(default)]
     pub variants: Vec<VariantSpec>,
@@ -52,6 +59,22 @@ pub struct StandardSpec {
     /// What the reference implementation (the `runtime` variant) does with each rule.
     #[serde(default)]
     pub runtime: Vec<super::server_behaviour::RuntimeBehaviour>,
+}
+
+/// The configuration a package was generated from, recorded by the importer.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// Kind of configuration (`kosit`).
+    pub kind: String,
+    /// Which configuration (e.g. its repository).
+    pub configuration: String,
+    /// Its release.
+    #[serde(default)]
+    pub release: Option<String>,
+    /// Its commit.
+    #[serde(default)]
+    pub commit: Option<String>,
 }
 
 /// A severity override: the findings of these rules get this severity for acceptance.
@@ -224,6 +247,22 @@ pub struct ProfileSpec {
     /// matches it, and the message body may be empty or of any media type.
     #[serde(default)]
     pub http: Option<HttpSide>,
+    /// The standard's family claim: when the standard is named (`--standard`), a document
+    /// whose `claims` test holds matches this profile even where `match` excludes it (a
+    /// refining standard's identifier, say). Detection without `--standard` ignores it.
+    #[serde(default)]
+    pub claims: Option<MatchSpec>,
+    /// The envelope-level profile: never detected; used when the standard is named and no other
+    /// profile matches the document, so a named standard always gives a verdict.
+    #[serde(default)]
+    pub fallback: bool,
+    /// For a `fallback` profile: the rule reported when it is used (the document is not one of
+    /// the standard's kinds), with why each profile did not match.
+    #[serde(default)]
+    pub fallback_rule: Option<String>,
+    /// Rules (by id) that run in this profile besides those whose `profiles` list names it.
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 /// Which side of an HTTP exchange a profile describes.
@@ -442,6 +481,24 @@ impl StandardSpec {
         self.rules.iter().find(|r| r.id == id)
     }
 
+    /// Adds each profile that names a rule in its `rules` to that rule's `profiles` (a rule
+    /// with no `profiles` applies everywhere already). Called once when a package loads.
+    pub fn attach_profile_rules(&mut self) {
+        let pairs: Vec<(String, String)> = self
+            .profiles
+            .iter()
+            .flat_map(|p| p.rules.iter().map(|r| (r.clone(), p.name.clone())))
+            .collect();
+        for (rule, profile) in pairs {
+            if let Some(r) = self.rules.iter_mut().find(|r| r.id == rule)
+                && !r.profiles.is_empty()
+                && !r.profiles.contains(&profile)
+            {
+                r.profiles.push(profile);
+            }
+        }
+    }
+
     /// Looks a profile up by name.
     pub fn profile(&self, name: &str) -> Option<&ProfileSpec> {
         self.profiles.iter().find(|p| p.name == name)
@@ -487,6 +544,27 @@ impl StandardSpec {
         }
         super::accept_match::AcceptMatch::compile(&self.acceptance)?;
         super::server_behaviour::check(self)?;
+        if let Some(r) = &self.refines {
+            let sel = super::registry::Selector::parse(r)
+                .map_err(|_| format!("refines `{r}` is not a standard selector (ID@VERSION)"))?;
+            if sel.id() == self.id {
+                return Err(format!("refines `{r}` names the standard itself"));
+            }
+        }
+        let fallbacks: Vec<&ProfileSpec> = self.profiles.iter().filter(|p| p.fallback).collect();
+        for (i, a) in fallbacks.iter().enumerate() {
+            if fallbacks[..i].iter().any(|b| b.format == a.format) {
+                return Err(format!(
+                    "profiles `{}` and `{}` are both fallback profiles for {:?} documents",
+                    fallbacks[..i]
+                        .iter()
+                        .find(|b| b.format == a.format)
+                        .map_or("", |b| b.name.as_str()),
+                    a.name,
+                    a.format
+                ));
+            }
+        }
         let mut pnames = std::collections::BTreeSet::new();
         for p in &self.profiles {
             for t in &p.matcher.values {
@@ -496,6 +574,26 @@ impl StandardSpec {
                 {
                     regex::Regex::new(re)
                         .map_err(|e| format!("profile `{}`: invalid regex /{re}/: {e}", p.name))?;
+                }
+            }
+            if let Some(c) = &p.claims {
+                for t in &c.values {
+                    for re in [&t.matches, &t.not_matches].into_iter().flatten() {
+                        regex::Regex::new(re).map_err(|e| {
+                            format!("profile `{}`: invalid regex /{re}/: {e}", p.name)
+                        })?;
+                    }
+                }
+            }
+            if p.fallback_rule.is_some() && !p.fallback {
+                return Err(format!(
+                    "profile `{}` names a fallback_rule but is not a fallback profile",
+                    p.name
+                ));
+            }
+            for id in p.fallback_rule.iter().chain(&p.rules) {
+                if self.rule(id).is_none() {
+                    return Err(format!("profile `{}` names unknown rule `{id}`", p.name));
                 }
             }
             if !pnames.insert(p.name.as_str()) {

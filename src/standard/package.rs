@@ -117,7 +117,7 @@ impl Package {
             path: manifest_name.clone(),
             reason: "not valid UTF-8".into(),
         })?;
-        let spec: StandardSpec = toml::from_str(&text).map_err(|e| LoadError::Manifest {
+        let mut spec: StandardSpec = toml::from_str(&text).map_err(|e| LoadError::Manifest {
             path: manifest_name.clone(),
             reason: e.to_string(),
         })?;
@@ -126,6 +126,7 @@ impl Package {
                 path: manifest_name.clone(),
                 reason,
             })?;
+        spec.attach_profile_rules();
 
         let mut hasher = Sha256::new();
         hasher.update(text.as_bytes());

@@ -89,7 +89,8 @@ impl Selector {
         Ok(Selector::Req(id, req))
     }
 
-    fn id(&self) -> &str {
+    /// The standard id the selector names.
+    pub fn id(&self) -> &str {
         match self {
             Selector::Latest(id) | Selector::Req(id, _) | Selector::Exact(id, _) => id,
         }

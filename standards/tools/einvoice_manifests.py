@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the manifests of the e-invoicing packages (en16931@1.3.16, xrechnung@3.0.2).
+"""Writes the manifest of en16931@1.3.16 and the KoSIT import recipe of xrechnung@3.0.2.
 
 The packages reference their artefacts (official XSDs and Schematron, published by their
 owners) by path, sha256 and publication URL; the files themselves are not in this repository.
 This script reads the artefacts from an offline mirror (../shared/corpora) to compute the
-digests and writes standards/<id>/<version>/standard.toml. Run it again when the mirror is
-updated; review the diff.
+digests and writes standards/en16931/1.3.16/standard.toml and
+standards/tools/xrechnung-3.0.2.kosit.toml. The xrechnung package itself is generated from KoSIT's
+configuration with that recipe:
+  konform standards import kosit ../shared/corpora/kosit-validator-configuration-xrechnung/scenarios.xml \
+      --recipe standards/tools/xrechnung-3.0.2.kosit.toml --out DIR
+(tests/cli/artefacts.rs regenerates it and compares). Run both again when the mirror is updated;
+review the diff.
 
 Usage: standards/tools/einvoice_manifests.py [CORPORA_DIR]
 """
@@ -64,12 +69,17 @@ def artefacts_toml(entries, main):
     return "\n".join(lines)
 
 
-def profile(name, title, artefacts, root, values):
+def profile(name, title, artefacts, root, values, claims=None):
     lines = ["[[profiles]]", f'name = "{name}"', f'title = "{title}"', 'format = "xml"',
              "artefacts = [" + ", ".join(f'"{a}"' for a in artefacts) + "]", "[profiles.match]", f'root = "{root}"']
     for v in values:
         lines.append("[[profiles.match.values]]")
         lines += [f'{k} = "{val}"' for k, val in v.items()]
+    if claims:
+        lines += ["[profiles.claims]", f'root = "{root}"']
+        for v in claims:
+            lines.append("[[profiles.claims.values]]")
+            lines += [f'{k} = "{val}"' for k, val in v.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -99,31 +109,32 @@ clause = "CEN/TS 16931-3-2:2020 (UBL binding) / CEN/TS 16931-3-3:2020 (CII bindi
 engine = "xsd"
 """
 
-# The acceptance policy of XRechnung's published KoSIT validator configuration
-# (itplr-kosit/validator-configuration-xrechnung, release for XRechnung 3.0.2, scenarios.xml):
-# the scenario "EN16931 CIUS XRechnung (UBL Invoice)" lowers three code-list rules with
-# `customLevel` (the credit note and CII scenarios lower none), and every scenario accepts a
-# document when the validator's own assessment is `accept`.
-XR_SCENARIOS = "KoSIT validator-configuration-xrechnung (XRechnung 3.0.2) scenarios.xml"
-XR_POLICY = f"""# Severity overrides and acceptance from {XR_SCENARIOS}.
-[[overrides]]
-rules = ["BR-CL-01"]
-severity = "info"
-profiles = ["invoice-ubl"]
-reason = "customLevel information in scenario 'EN16931 CIUS XRechnung (UBL Invoice)' of {XR_SCENARIOS}"
+XR_MARK = "xeinkauf\\\\.de:kosit:xrechnung"
+# A document claims EN 16931 when its specification identifier's first component is EN 16931's.
+EN_CLAIM = "^urn:cen\\\\.eu:en16931:2017(#.*)?$"
 
-[[overrides]]
-rules = ["BR-CL-23", "BR-CL-21"]
-severity = "warning"
-profiles = ["invoice-ubl"]
-reason = "customLevel warning in scenario 'EN16931 CIUS XRechnung (UBL Invoice)' of {XR_SCENARIOS}"
-
-[acceptance]
-reject_at = "error"
-kosit_accept_match = "/rep:report/rep:assessment[1]/rep:accept[1]"
+EN_FALLBACK = """
+# Envelope level: with --standard en16931, a document that is none of the invoice kinds above
+# (and claims no EN 16931 specification identifier) is evaluated here and breaks EN16931-DOCUMENT.
+[[profiles]]
+name = "not-an-invoice"
+title = "A document that is not an EN 16931 invoice or credit note"
+format = "xml"
+artefacts = []
+fallback = true
+fallback_rule = "EN16931-DOCUMENT"
 """
 
-XR_MARK = "xeinkauf\\\\.de:kosit:xrechnung"
+EN_DOCUMENT_RULE = """
+[[rules]]
+id = "EN16931-DOCUMENT"
+level = "MUST"
+severity = "error"
+title = "The document is an invoice or credit note in a syntax of EN 16931 (UBL 2.1 Invoice or CreditNote, UN/CEFACT CII D16B CrossIndustryInvoice)"
+clause = "EN 16931-1:2017 §1 (scope) with CEN/TS 16931-3-1:2017 (syntax bindings: UBL 2.1, UN/CEFACT CII D16B)"
+engine = "input"
+profiles = ["not-an-invoice"]
+"""
 
 
 def write(pkg_dir, text):
@@ -148,7 +159,9 @@ def en16931():
 # Written by standards/tools/einvoice_manifests.py from an offline mirror; the artefacts are
 # published by OASIS (UBL 2.1 XSD), UN/CEFACT (CII D16B XSD) and CEN/TC 434 (Schematron) and are
 # not part of this repository: `konform standards fetch en16931@1.3.16 --from MIRROR`.
-# Documents declaring an XRechnung CustomizationID belong to the xrechnung package, not here.
+# Documents declaring an XRechnung CustomizationID belong to the xrechnung package, not here,
+# unless en16931 is named (--standard en16931): a document whose specification identifier claims
+# EN 16931 (first component urn:cen.eu:en16931:2017) is then evaluated here ([profiles.claims]).
 id = "en16931"
 version = "1.3.16"
 title = "EN 16931 electronic invoicing (CEN validation artefacts 1.3.16)"
@@ -162,14 +175,87 @@ valid_from = 2026-04-14
 """
     profiles = "\n".join([
         profile("invoice-ubl", "EN 16931 invoice in UBL 2.1", ["ubl-invoice", "en16931-ubl"],
-                "{" + UBL_NS + "Invoice-2}Invoice", [{"path": f"{CBC}CustomizationID", "not_matches": XR_MARK}]),
+                "{" + UBL_NS + "Invoice-2}Invoice", [{"path": f"{CBC}CustomizationID", "not_matches": XR_MARK}],
+                [{"path": f"{CBC}CustomizationID", "matches": EN_CLAIM}]),
         profile("creditnote-ubl", "EN 16931 credit note in UBL 2.1", ["ubl-creditnote", "en16931-ubl"],
-                "{" + UBL_NS + "CreditNote-2}CreditNote", [{"path": f"{CBC}CustomizationID", "not_matches": XR_MARK}]),
+                "{" + UBL_NS + "CreditNote-2}CreditNote", [{"path": f"{CBC}CustomizationID", "not_matches": XR_MARK}],
+                [{"path": f"{CBC}CustomizationID", "matches": EN_CLAIM}]),
         profile("invoice-cii", "EN 16931 invoice in UN/CEFACT CII D16B", ["cii-invoice", "en16931-cii"],
-                f"{RSM}CrossIndustryInvoice", [{"path": CII_GUIDELINE, "not_matches": XR_MARK}]),
+                f"{RSM}CrossIndustryInvoice", [{"path": CII_GUIDELINE, "not_matches": XR_MARK}],
+                [{"path": CII_GUIDELINE, "matches": EN_CLAIM}]),
     ])
-    text = head + artefacts_toml(ubl + cii + ubl_sch + cii_sch, main) + "\n" + profiles + "\n" + XSD_RULE.format(id="EN16931-XSD")
+    text = (head + artefacts_toml(ubl + cii + ubl_sch + cii_sch, main) + "\n" + profiles + EN_FALLBACK + "\n"
+            + XSD_RULE.format(id="EN16931-XSD") + EN_DOCUMENT_RULE)
     write(os.path.join(ROOT, "standards", "en16931", "1.3.16"), text)
+
+
+# What KoSIT's scenarios.xml does not say: its build's placeholder values (SOURCE.txt of the
+# mirror), where each scenario resource is published, stable profile names.
+XR_SOURCE = {"kind": "kosit", "configuration": "itplr-kosit/validator-configuration-xrechnung",
+             "release": "v2026-01-31", "commit": "6faac15d697acfecb660b955962d90cd0d6ff4be"}
+XR_PROPERTIES = {
+    "xrechnung.version": "3.0.2",
+    "cen.spec.id": "urn:cen.eu:en16931:2017",
+    "xrechnung.spec.id": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
+    "xrechnung.extension.id": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#conformant#urn:xeinkauf.de:kosit:extension:xrechnung_3.0",
+    "xrechnung.cvd.id": "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0#compliant#urn:xeinkauf.de:kosit:xrechnung:cvd_0.9",
+    "xrechnung.cvd.version.major.minor": "0.9",
+    "ubl.version": "2.1",
+    "cii.version": "D16B",
+    "cen.rules.version": "1.3.15",
+    "xrechnung.rules.version.full": "2.5.0",
+}
+XR_RESOURCES = {
+    "resources/ubl/2.1/xsd/maindoc/UBL-Invoice-2.1.xsd": "ubl-invoice",
+    "resources/ubl/2.1/xsd/maindoc/UBL-CreditNote-2.1.xsd": "ubl-creditnote",
+    "resources/ubl/2.1/xsl/EN16931-UBL-validation.xsl": "en16931-ubl",
+    "resources/xrechnung/3.0.2/xsl/XRechnung-UBL-validation.xsl": "xrechnung-ubl",
+    "resources/cii/16b/xsd/CrossIndustryInvoice_100pD16B.xsd": "cii-invoice",
+    "resources/cii/16b/xsl/EN16931-CII-validation.xsl": "en16931-cii",
+    "resources/xrechnung/3.0.2/xsl/XRechnung-CII-validation.xsl": "xrechnung-cii",
+}
+# Scenario -> (profile, precedence). The three EN 16931-only scenarios rank below the en16931
+# package's profiles, so detection keeps giving a plain EN 16931 invoice to en16931 when both are
+# installed.
+XR_PROFILES = {
+    "EN16931 XRechnung (UBL Invoice)": ("invoice-ubl", 0),
+    "EN16931 XRechnung Extension (UBL Invoice)": ("invoice-ubl-extension", 0),
+    "EN16931 XRechnung CVD (UBL Invoice)": ("invoice-ubl-cvd", 0),
+    "EN16931 XRechnung (UBL CreditNote)": ("creditnote-ubl", 0),
+    "EN16931 XRechnung CVD (UBL CreditNote)": ("creditnote-ubl-cvd", 0),
+    "EN16931 XRechnung (CII)": ("invoice-cii", 0),
+    "EN16931 XRechnung Extension (CII)": ("invoice-cii-extension", 0),
+    "EN16931 XRechnung CVD (CII)": ("invoice-cii-cvd", 0),
+    "EN16931 (UBL Invoice)": ("en16931-invoice-ubl", -1),
+    "EN16931 (UBL CreditNote)": ("en16931-creditnote-ubl", -1),
+    "EN16931 (CII)": ("en16931-invoice-cii", -1),
+}
+XR_APPEND = """# Envelope level: with --standard xrechnung, a document that no scenario matches (KoSIT's
+# validator answers it with its noScenarioReport: rejected) is evaluated here.
+[[profiles]]
+name = "no-scenario"
+title = "A document that no scenario of the XRechnung configuration matches"
+format = "xml"
+artefacts = []
+fallback = true
+fallback_rule = "XR-SCENARIO"
+
+""" + XSD_RULE.format(id="XR-XSD") + """
+[[rules]]
+id = "XR-SCENARIO"
+level = "MUST"
+severity = "error"
+title = "The document is a UBL 2.1 Invoice or CreditNote or a CII CrossIndustryInvoice with a specification identifier (BT-24) that a scenario of the XRechnung configuration accepts"
+clause = "XRechnung 3.0.2 BT-24 (Specification identifier); KoSIT validator-configuration-xrechnung scenarios.xml: scenario match, noScenarioReport"
+engine = "input"
+profiles = ["no-scenario"]
+"""
+
+
+def toml_value(v):
+    if isinstance(v, int):
+        return str(v)
+    return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def xrechnung():
@@ -185,37 +271,46 @@ def xrechnung():
         "xrechnung/ubl/XRechnung-UBL-validation.sch": "xrechnung-ubl",
         "xrechnung/cii/XRechnung-CII-validation.sch": "xrechnung-cii",
     }
-    ids = "^urn:cen\\\\.eu:en16931:2017#compliant#urn:xeinkauf\\\\.de:kosit:xrechnung_3\\\\.0(#.*)?$"
-    head = f"""# XRechnung 3.0.x: the German CIUS of EN 16931 with its extension and CVD
-# CustomizationIDs, validated with UBL 2.1 / CII D16B XSD, the CEN EN 16931 Schematron (1.3.16)
-# and the XRechnung Schematron (xrechnung-schematron, commit {XR_COMMIT[:12]}, after v2.5.0).
-# Written by standards/tools/einvoice_manifests.py; artefacts are fetched into the artefact store
-# (`konform standards fetch xrechnung@3.0.2 --from MIRROR`), not kept in this repository.
-# Severities come from the Schematron flags (fatal -> error, warning -> warning), which is what
-# XRechnung's published validator configuration reports, except for the rules its UBL invoice
-# scenario lowers with customLevel ([[overrides]] at the end).
-id = "xrechnung"
-version = "3.0.2"
-title = "XRechnung 3.0.2 (CIUS, extension and CVD of EN 16931)"
-publisher = "KoSIT (Koordinierungsstelle für IT-Standards)"
-spec_url = "https://xeinkauf.de/xrechnung/"
-
-[status]
-state = "active"
-valid_from = 2024-02-01
-
-"""
-    profiles = "\n".join([
-        profile("invoice-ubl", "XRechnung invoice in UBL 2.1", ["ubl-invoice", "en16931-ubl", "xrechnung-ubl"],
-                "{" + UBL_NS + "Invoice-2}Invoice", [{"path": f"{CBC}CustomizationID", "matches": ids}]),
-        profile("creditnote-ubl", "XRechnung credit note in UBL 2.1", ["ubl-creditnote", "en16931-ubl", "xrechnung-ubl"],
-                "{" + UBL_NS + "CreditNote-2}CreditNote", [{"path": f"{CBC}CustomizationID", "matches": ids}]),
-        profile("invoice-cii", "XRechnung invoice in UN/CEFACT CII D16B", ["cii-invoice", "en16931-cii", "xrechnung-cii"],
-                f"{RSM}CrossIndustryInvoice", [{"path": CII_GUIDELINE, "matches": ids}]),
-    ])
-    text = (head + artefacts_toml(ubl + cii + ubl_sch + cii_sch + xr, main) + "\n" + profiles + "\n"
-            + XSD_RULE.format(id="XR-XSD") + "\n" + XR_POLICY)
-    write(os.path.join(ROOT, "standards", "xrechnung", "3.0.2"), text)
+    comment = [
+        "XRechnung 3.0.x: the German CIUS of EN 16931 with its extension and CVD, as KoSIT's",
+        "validator configuration checks it: one profile per scenario (matched by root element and",
+        "specification identifier), with the scenario's customLevel as [[overrides]] and its acceptMatch.",
+        f"Artefacts: UBL 2.1 / CII D16B XSD, the CEN EN 16931 Schematron (1.3.16; the configuration's",
+        f"build names 1.3.15) and the XRechnung Schematron (xrechnung-schematron {XR_COMMIT[:12]}, after v2.5.0),",
+        "fetched into the artefact store (`konform standards fetch xrechnung@3.0.2 --from MIRROR`).",
+        "konform runs the Schematron sources where the configuration names their compiled XSLT.",
+    ]
+    lines = [
+        "# Recipe for `konform standards import kosit`: what KoSIT's validator-configuration-xrechnung",
+        "# scenarios.xml does not say. Written by standards/tools/einvoice_manifests.py.",
+        "comment = [\n  " + ",\n  ".join(toml_value(c) for c in comment) + ",\n]",
+        'id = "xrechnung"', 'version = "3.0.2"',
+        'title = "XRechnung 3.0.2 (CIUS, extension and CVD of EN 16931)"',
+        'publisher = "KoSIT (Koordinierungsstelle für IT-Standards)"',
+        'spec_url = "https://xeinkauf.de/xrechnung/"',
+        'refines = "en16931@1.3"',
+        'append = """',
+        XR_APPEND.strip().replace("\\", "\\\\"),
+        '"""', "",
+        "[source]", *[f"{k} = {toml_value(v)}" for k, v in XR_SOURCE.items()], "",
+        "[status]", 'state = "active"', "valid_from = 2024-02-01", "",
+        "[properties]", *[f'"{k}" = {toml_value(v)}' for k, v in XR_PROPERTIES.items()], "",
+        "[resources]", *[f'"{k}" = {toml_value(v)}' for k, v in XR_RESOURCES.items()], "",
+    ]
+    for scenario, (name, prec) in XR_PROFILES.items():
+        lines += [f"[profiles.{toml_value(scenario)}]", f"name = {toml_value(name)}"]
+        if prec:
+            lines.append(f"precedence = {prec}")
+        lines.append("")
+    for pkg_path, src, url in ubl + cii + ubl_sch + cii_sch + xr:
+        kind = "schematron" if pkg_path.endswith(".sch") else "xsd"
+        name = main.get(pkg_path, artefact_name(pkg_path))
+        lines += ["[[artefacts]]", f'name = "{name}"', f'file = "{pkg_path}"', f'sha256 = "{sha(src)}"',
+                  f'kind = "{kind}"', f'url = "{url}"', ""]
+    target = os.path.join(HERE, "xrechnung-3.0.2.kosit.toml")
+    with open(target, "w") as f:
+        f.write("\n".join(lines))
+    print("wrote", os.path.relpath(target, ROOT))
 
 
 if __name__ == "__main__":

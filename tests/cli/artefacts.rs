@@ -275,7 +275,7 @@ fn overrides_and_waivers_shape_verdict_and_acceptance() {
     );
     assert_eq!(
         f["override_reason"],
-        "KoSIT customLevel in scenario 'Order 1.0' of scenarios.xml"
+        "customLevel warning in scenario 'Order 1.0' of scenarios.xml"
     );
     assert_eq!(r["results"][0]["acceptance"], "accept");
 

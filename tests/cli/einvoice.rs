@@ -5,7 +5,7 @@ use super::*;
 use sha2::Digest as _;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn fetched(shared: &Path, home: &Path) {
+pub fn fetched(shared: &Path, home: &Path) {
     for s in ["en16931@1.3.16", "xrechnung@3.0.2"] {
         let (code, _, err) = run(konform(home)
             .env("KONFORM_HOME", home.join("store"))
@@ -355,7 +355,7 @@ fn unknown_unit_code(path: &Path, dir: &Path) -> PathBuf {
 }
 
 #[test]
-fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration_does() {
+fn xrechnung_invoices_lower_br_cl_23_to_a_warning_as_the_kosit_configuration_does() {
     let Some(shared) = shared() else { return };
     let d = tmp();
     fetched(&shared, d.path());
@@ -393,8 +393,8 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
         assert_eq!(f["standard_severity"], "error", "{f}");
         let why = f["override_reason"].as_str().unwrap_or("");
         assert!(
-            why.contains("customLevel warning in scenario 'EN16931 CIUS XRechnung (UBL Invoice)'")
-                && why.contains("validator-configuration-xrechnung"),
+            why.contains("customLevel warning in scenario 'EN16931 XRechnung (UBL Invoice)'")
+                && why.contains("validator-configuration-xrechnung v2026-01-31"),
             "{f}"
         );
     }
@@ -422,13 +422,25 @@ fn xrechnung_ubl_invoice_lowers_br_cl_23_to_a_warning_as_the_kosit_configuration
         .args(["validate", "--format", "markdown"])
         .arg(&ubl));
     assert!(md.contains("conformant, accepted"), "{md}");
-    // CII invoice: that scenario lowers nothing, so the same defect is an error.
+    // CII invoice: KoSIT's CII scenario lowers BR-CL-23 as well.
     let (code, out, err) = run(konform(d.path())
         .env("KONFORM_HOME", d.path().join("store"))
         .args(["validate", "--format", "json"])
         .arg(&cii));
     let (x, f) = findings(&out);
+    assert_eq!(code, 0, "{err}\n{}", x["findings"]);
+    assert_eq!(x["profile"], "invoice-cii");
+    assert!(!f.is_empty(), "BR-CL-23 did not fire: {}", x["findings"]);
+    assert!(f.iter().all(|f| f["severity"] == "warning"), "{f:?}");
+    // EN 16931 itself lowers nothing: named, it evaluates the same XRechnung invoice (a document
+    // of its family) and the defect is an error.
+    let (code, out, err) = run(konform(d.path())
+        .env("KONFORM_HOME", d.path().join("store"))
+        .args(["validate", "--format", "json", "--standard", "en16931"])
+        .arg(&cii));
+    let (x, f) = findings(&out);
     assert_eq!(code, 1, "{err}");
+    assert_eq!(x["standard"], "en16931@1.3.16");
     assert_eq!(x["profile"], "invoice-cii");
     assert!(!f.is_empty(), "BR-CL-23 did not fire: {}", x["findings"]);
     for f in &f {

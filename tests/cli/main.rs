@@ -7,6 +7,8 @@ mod einvoice;
 mod endpoint;
 mod formats;
 mod jsonschema;
+mod kosit_scenarios;
+mod named_standard;
 mod probe;
 mod reports;
 mod suites;

@@ -192,6 +192,7 @@ pub fn import_kosit(
     out: &Path,
     id: Option<&str>,
     version: &semver::Version,
+    recipe: Option<&Path>,
 ) -> miette::Result<ExitStatus> {
     if out.join("standard.toml").exists() {
         return Err(miette!(
@@ -218,7 +219,19 @@ pub fn import_kosit(
             derived.trim_matches('-')
         }
     };
-    let imported = crate::standard::kosit::import(config, id, version)
+    let recipe = match recipe {
+        Some(p) => {
+            let name = p.display().to_string();
+            let text =
+                std::fs::read_to_string(p).map_err(|e| miette!("cannot read {name}: {e}"))?;
+            Some(
+                crate::standard::kosit::Recipe::parse(&text, &name)
+                    .map_err(|e| miette!("invalid recipe {e}"))?,
+            )
+        }
+        None => None,
+    };
+    let imported = crate::standard::kosit::import(config, id, version, recipe.as_ref())
         .map_err(|e| miette!("cannot import {}: {e}", config.display()))?;
     for (rel, src) in &imported.files {
         let dst = out.join(rel);

@@ -36,6 +36,19 @@ pub fn show(selector: &str, common: &StandardsArgs) -> miette::Result<ExitStatus
     if let Some(r) = &s.status.replaced_by {
         println!("replaced by: {r}");
     }
+    if let Some(r) = &s.refines {
+        println!("refines: {r}");
+    }
+    if let Some(src) = &s.source {
+        let mut from = format!("{} configuration {}", src.kind, src.configuration);
+        if let Some(r) = &src.release {
+            from.push_str(&format!(" release {r}"));
+        }
+        if let Some(c) = &src.commit {
+            from.push_str(&format!(" (commit {c})"));
+        }
+        println!("generated from: {from}");
+    }
     println!("origin: {}", p.origin);
     println!("digest: {}", p.digest);
     if !s.variants.is_empty() {
@@ -48,7 +61,8 @@ pub fn show(selector: &str, common: &StandardsArgs) -> miette::Result<ExitStatus
     }
     println!("\nprofiles:");
     for pr in &s.profiles {
-        println!("  {:<12} {:?}  {}", pr.name, pr.format, pr.title);
+        let fallback = if pr.fallback { "  (fallback)" } else { "" };
+        println!("  {:<12} {:?}  {}{fallback}", pr.name, pr.format, pr.title);
     }
     println!("\nartefacts:");
     for a in &s.artefacts {
