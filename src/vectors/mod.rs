@@ -15,6 +15,22 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The engine's reason in the text of a check that could not be evaluated (its message without
+/// the leading "could not evaluate: ").
+pub(crate) fn evaluation_reason(text: &str) -> String {
+    text.strip_prefix("could not evaluate: ")
+        .unwrap_or(text)
+        .to_string()
+}
+
+/// Whether a finding reports a Schematron check that could not be evaluated (the engine
+/// attaches no assert or report to those).
+fn is_evaluation_error(f: &crate::report::model::Finding) -> bool {
+    f.engine == crate::standard::EngineKind::Schematron
+        && f.schematron.is_none()
+        && f.message.starts_with("could not evaluate: ")
+}
+
 static EMBEDDED: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/test-vectors");
 
@@ -199,6 +215,17 @@ pub fn compare(expected: &Expectation, result: &DocumentResult) -> Vec<String> {
     for r in &expected.must_fire {
         if !fired.contains(r.as_str()) {
             problems.push(format!("{r} did not fire"));
+            continue;
+        }
+        // A check that could not be evaluated is a finding too, but it did not fire.
+        let mut own = result.findings.iter().filter(|f| &f.rule == r);
+        if own.clone().all(is_evaluation_error)
+            && let Some(f) = own.next()
+        {
+            problems.push(format!(
+                "{r} could not be evaluated: {}",
+                evaluation_reason(&f.message)
+            ));
         }
     }
     for r in &expected.must_not_fire {
