@@ -46,19 +46,26 @@ class CenSaxon:
             self.exes[syntax] = self.proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(xslt))
         return self.exes[syntax]
 
-    def fired(self, path):
-        """Sorted fired rule ids, or None when the document is not a UBL/CII invoice."""
+    def check(self, path):
+        """(sorted fired rule ids, whether a fatal-flagged one fired), or None when the
+        document is not a UBL/CII invoice. A dynamic error gives (["!saxon-error", text], True)."""
         syntax = syntax_of(path)
         if syntax is None:
             return None
         try:
             svrl = self.exe(syntax).transform_to_string(source_file=str(Path(path).resolve()))
         except PySaxonApiError as e:
-            code = str(e).split(":")[0].strip().split()[-1] if str(e) else "?"
-            return ["!saxon-error", code]
+            return ["!saxon-error", " ".join(str(e).split())[:200]], True
         root = ET.fromstring(svrl.encode("utf-8"))
-        ids = {el.get("id") for el in root.iter() if el.tag in (SVRL + "failed-assert", SVRL + "successful-report")}
-        return sorted(i for i in ids if i)
+        fired = [el for el in root.iter() if el.tag in (SVRL + "failed-assert", SVRL + "successful-report")]
+        ids = sorted({el.get("id") for el in fired if el.get("id")})
+        fatal = any((el.get("flag") or "fatal") in ("fatal", "error") for el in fired)
+        return ids, fatal
+
+    def fired(self, path):
+        """Sorted fired rule ids, or None when the document is not a UBL/CII invoice."""
+        r = self.check(path)
+        return None if r is None else r[0]
 
 
 def files(args):

@@ -333,3 +333,48 @@ pub(crate) fn start_tag_end(raw: &str) -> usize {
     }
     raw.len()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::{ErrorKind, Finding};
+    use crate::standard::manifest::Level;
+    use crate::standard::{EngineKind, Severity};
+
+    fn finding(rule: &str, message: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level: Level::Must,
+            severity: Severity::Error,
+            message: message.into(),
+            location: Default::default(),
+            clause: String::new(),
+            engine: EngineKind::Schematron,
+            artefact: None,
+            standard_severity: None,
+            override_reason: None,
+            waiver: None,
+            schematron: None,
+        }
+    }
+
+    #[test]
+    fn a_rule_that_must_fire_but_could_not_be_evaluated_says_why() {
+        let expected: Expectation =
+            toml::from_str("verdict = \"non-conformant\"\nmust_fire = [\"BR-1\", \"BR-2\"]").unwrap();
+        let mut result = DocumentResult::not_evaluated("d.xml", ErrorKind::Engine, "x");
+        result.error = None;
+        result.verdict = Verdict::NonConformant;
+        result.findings = vec![
+            finding(
+                "BR-1",
+                "could not evaluate: test `xs:decimal(.) gt 0`: FORG0001: cannot cast",
+            ),
+            finding("BR-2", "the amount is negative"),
+        ];
+        assert_eq!(
+            compare(&expected, &result),
+            ["BR-1 could not be evaluated: test `xs:decimal(.) gt 0`: FORG0001: cannot cast"]
+        );
+    }
+}
