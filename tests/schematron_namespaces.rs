@@ -1,6 +1,6 @@
 //! Namespace scope below redeclared prefixes, held against Saxon.
 //!
-//! The official EN 16931 examples (../shared/corpora/en16931-cen, UBL and CII) are rewritten
+//! Official EN 16931 examples and XRechnung test instances (../shared/corpora, UBL and CII) are rewritten
 //! here with the namespace layouts real producers write — prefixes declared late, redeclared
 //! at every depth to the same or another URI, rotated, one namespace bound to two prefixes,
 //! default namespaces switched and undeclared with `xmlns=""` — and checked with the official
@@ -30,20 +30,28 @@ const LAYOUTS: &[&str] = &[
     "default-undeclared",
 ];
 
-/// Base documents (relative to the en16931-cen corpus).
+/// Base documents (relative to ../shared/corpora): official examples that fire nothing, and
+/// XRechnung test instances that fire EN 16931 rules (BR-*, CII-SR-*, UBL-CR-*, UBL-SR-*).
 const BASES: &[&str] = &[
-    "cii/examples/CII_example1.xml",
-    "cii/examples/CII_example5.xml",
-    "cii/examples/CII_business_example_01.xml",
-    "cii/examples/XRechnung-O.xml",
-    "ubl/examples/ubl-tc434-example1.xml",
-    "ubl/examples/ubl-tc434-example5.xml",
-    "ubl/examples/ubl-tc434-creditnote1.xml",
-    "ubl/examples/guide-example2.xml",
+    "en16931-cen/cii/examples/CII_example1.xml",
+    "en16931-cen/cii/examples/CII_example5.xml",
+    "en16931-cen/cii/examples/CII_business_example_01.xml",
+    "en16931-cen/cii/examples/XRechnung-O.xml",
+    "xrechnung-schematron/test/instances/cii/cii-br-de-16-negative-tests-bt-95-bt-151.xml",
+    "xrechnung-schematron/test/instances/cii/cii-br-de-22-check-unique-file-name-test-uncefact.xml",
+    "xrechnung-schematron/test/instances/cii/cii-br-de-25-test-bg-19-with-bt-86-1.xml",
+    "xrechnung-schematron/test/instances/cii/cii-br-dex-04-schemeid-test-2.xml",
+    "en16931-cen/ubl/examples/ubl-tc434-example1.xml",
+    "en16931-cen/ubl/examples/ubl-tc434-example5.xml",
+    "en16931-cen/ubl/examples/ubl-tc434-creditnote1.xml",
+    "en16931-cen/ubl/examples/guide-example2.xml",
+    "xrechnung-schematron/test/instances/ubl-inv/ubl-inv-br-de-16-negative-test-bt-151.xml",
+    "xrechnung-schematron/test/instances/ubl-inv/ubl-inv-br-de-16-test-code-O.xml",
+    "xrechnung-schematron/test/instances/ubl-inv/ubl-inv-br-de-24-test-bg-18-with-bg-17.xml",
 ];
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/en16931-cen");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
     if dir.is_dir() {
         Some(dir)
     } else {
@@ -395,7 +403,7 @@ fn every_generated_layout_fires_what_saxon_fires() {
         .into_iter()
         .map(|s| {
             let sch = corpus.join(format!(
-                "{s}/schematron/EN16931-{}-validation.sch",
+                "en16931-cen/{s}/schematron/EN16931-{}-validation.sch",
                 s.to_uppercase()
             ));
             (s, SchematronEngine::compile_file(&sch).unwrap_or_else(|e| panic!("{e}")))
