@@ -227,7 +227,10 @@ fn write_element(
             // The root's namespace is the default; the others are prefixed (declared on the
             // root), and every prefixed element at an even depth undeclares the default.
             if depth == 0 {
-                for u in used.iter().filter(|u| u.as_str() != XML_NS && *u != root_ns) {
+                for u in used
+                    .iter()
+                    .filter(|u| u.as_str() != XML_NS && *u != root_ns)
+                {
                     declare(&mut decls, scope, &canon[u], u);
                 }
             }
@@ -341,7 +344,8 @@ fn generated(corpus: &Path, bases: &[PathBuf]) -> Vec<(String, &'static str, Str
         } else {
             corpus.join(base)
         };
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let syntax = if text.contains("CrossIndustryInvoice:100") {
             "cii"
         } else {
@@ -406,15 +410,18 @@ fn every_generated_layout_fires_what_saxon_fires() {
                 "en16931-cen/{s}/schematron/EN16931-{}-validation.sch",
                 s.to_uppercase()
             ));
-            (s, SchematronEngine::compile_file(&sch).unwrap_or_else(|e| panic!("{e}")))
+            (
+                s,
+                SchematronEngine::compile_file(&sch).unwrap_or_else(|e| panic!("{e}")),
+            )
         })
         .collect();
     let mut differ = Vec::new();
     for (name, syntax, text) in &docs {
         // Every layout is the same invoice: well-formed and namespace-well-formed.
-        let want = expected
-            .get(name)
-            .unwrap_or_else(|| panic!("{name} has no Saxon expectation: run benches/schematron/namespace_layouts.sh"));
+        let want = expected.get(name).unwrap_or_else(|| {
+            panic!("{name} has no Saxon expectation: run benches/schematron/namespace_layouts.sh")
+        });
         let got = fired(&engines[syntax], text);
         if &got != want {
             differ.push(format!("{name}\n  konform: {got}\n  saxon:   {want}"));
@@ -444,7 +451,9 @@ fn layouts_really_redeclare_and_undeclare() {
     assert!(get("redeclare-same").contains("<rsm:ExchangedDocument xmlns:"));
     assert!(get("redeclare-other").contains("xmlns:udt=\"urn:konform:elsewhere:udt\""));
     assert!(get("default-undeclared").contains(" xmlns=\"\""));
-    assert!(get("default").contains("<DateTimeString xmlns=\"urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100\""));
+    assert!(get("default").contains(
+        "<DateTimeString xmlns=\"urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100\""
+    ));
     assert!(get("two-prefixes").contains("<ramb:"));
     // Every layout reads back as the same elements (expanded names) and text.
     let expanded = |t: &str| {

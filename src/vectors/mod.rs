@@ -361,7 +361,8 @@ mod tests {
     #[test]
     fn a_rule_that_must_fire_but_could_not_be_evaluated_says_why() {
         let expected: Expectation =
-            toml::from_str("verdict = \"non-conformant\"\nmust_fire = [\"BR-1\", \"BR-2\"]").unwrap();
+            toml::from_str("verdict = \"non-conformant\"\nmust_fire = [\"BR-1\", \"BR-2\"]")
+                .unwrap();
         let mut result = DocumentResult::not_evaluated("d.xml", ErrorKind::Engine, "x");
         result.error = None;
         result.verdict = Verdict::NonConformant;

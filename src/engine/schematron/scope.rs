@@ -186,9 +186,8 @@ mod tests {
 
     #[test]
     fn xml_prefix_stays_in_scope_after_rewriting() {
-        let (names, _) = names(
-            r#"<p:A xmlns:p="urn:p"><p:B xmlns:p="urn:p"><p:C xml:lang="de"/></p:B></p:A>"#,
-        );
+        let (names, _) =
+            names(r#"<p:A xmlns:p="urn:p"><p:B xmlns:p="urn:p"><p:C xml:lang="de"/></p:B></p:A>"#);
         assert_eq!(names, ["p:A", "p:B", "p:C", "@xml:lang"]);
     }
 
