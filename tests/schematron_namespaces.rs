@@ -240,7 +240,7 @@ fn write_element(
                 }
                 String::new()
             } else {
-                if depth % 2 == 0 && !scope.lookup("").unwrap_or("").is_empty() {
+                if depth.is_multiple_of(2) && !scope.lookup("").unwrap_or("").is_empty() {
                     declare(&mut decls, scope, "", "");
                 }
                 canon.get(uri).cloned().unwrap_or_default()
