@@ -1,7 +1,8 @@
 //! XSLT 2.0/3.0 semantics inside `xsl:function` and variables, one conformance file per
 //! feature (tests/fixtures/schematron/xslt-semantics/NAME.sch on NAME.xml): function
 //! conversion rules for declared types, sequence construction by instructions, `xsl:value-of`
-//! separators, implicit atomisation. konform must fire exactly the rules Saxon fires (one entry
+//! separators, implicit atomisation, namespace scope as `name()` and the QName functions read
+//! it. konform must fire exactly the rules Saxon fires (one entry
 //! per firing), as recorded in expected.tsv by benches/schematron/xslt_semantics.py. No
 //! corpus needed.
 
@@ -73,6 +74,11 @@ fn returned_nodes_are_atomised_where_values_are_needed() {
 }
 
 #[test]
+fn namespace_scope_survives_redeclared_prefixes_and_default_changes() {
+    same_as_saxon("namespace-scope");
+}
+
+#[test]
 fn every_conformance_file_has_a_test_and_a_saxon_outcome() {
     let mut names: Vec<String> = std::fs::read_dir(dir())
         .unwrap()
@@ -88,6 +94,7 @@ fn every_conformance_file_has_a_test_and_a_saxon_outcome() {
         [
             "atomisation",
             "function-conversion",
+            "namespace-scope",
             "sequence-construction",
             "value-of-separator"
         ]
