@@ -15,6 +15,22 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The engine's reason in the text of a check that could not be evaluated (its message without
+/// the leading "could not evaluate: ").
+pub(crate) fn evaluation_reason(text: &str) -> String {
+    text.strip_prefix("could not evaluate: ")
+        .unwrap_or(text)
+        .to_string()
+}
+
+/// Whether a finding reports a Schematron check that could not be evaluated (the engine
+/// attaches no assert or report to those).
+fn is_evaluation_error(f: &crate::report::model::Finding) -> bool {
+    f.engine == crate::standard::EngineKind::Schematron
+        && f.schematron.is_none()
+        && f.message.starts_with("could not evaluate: ")
+}
+
 static EMBEDDED: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/test-vectors");
 
@@ -199,6 +215,17 @@ pub fn compare(expected: &Expectation, result: &DocumentResult) -> Vec<String> {
     for r in &expected.must_fire {
         if !fired.contains(r.as_str()) {
             problems.push(format!("{r} did not fire"));
+            continue;
+        }
+        // A check that could not be evaluated is a finding too, but it did not fire.
+        let mut own = result.findings.iter().filter(|f| &f.rule == r);
+        if own.clone().all(is_evaluation_error)
+            && let Some(f) = own.next()
+        {
+            problems.push(format!(
+                "{r} could not be evaluated: {}",
+                evaluation_reason(&f.message)
+            ));
         }
     }
     for r in &expected.must_not_fire {
@@ -305,4 +332,50 @@ pub(crate) fn start_tag_end(raw: &str) -> usize {
         }
     }
     raw.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::{ErrorKind, Finding};
+    use crate::standard::manifest::Level;
+    use crate::standard::{EngineKind, Severity};
+
+    fn finding(rule: &str, message: &str) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level: Level::Must,
+            severity: Severity::Error,
+            message: message.into(),
+            location: Default::default(),
+            clause: String::new(),
+            engine: EngineKind::Schematron,
+            artefact: None,
+            standard_severity: None,
+            override_reason: None,
+            waiver: None,
+            schematron: None,
+        }
+    }
+
+    #[test]
+    fn a_rule_that_must_fire_but_could_not_be_evaluated_says_why() {
+        let expected: Expectation =
+            toml::from_str("verdict = \"non-conformant\"\nmust_fire = [\"BR-1\", \"BR-2\"]")
+                .unwrap();
+        let mut result = DocumentResult::not_evaluated("d.xml", ErrorKind::Engine, "x");
+        result.error = None;
+        result.verdict = Verdict::NonConformant;
+        result.findings = vec![
+            finding(
+                "BR-1",
+                "could not evaluate: test `xs:decimal(.) gt 0`: FORG0001: cannot cast",
+            ),
+            finding("BR-2", "the amount is negative"),
+        ];
+        assert_eq!(
+            compare(&expected, &result),
+            ["BR-1 could not be evaluated: test `xs:decimal(.) gt 0`: FORG0001: cannot cast"]
+        );
+    }
 }

@@ -309,7 +309,10 @@ fn vefa_case(root: &Path, t: &VefaTest, outcome: Option<&vefa::VefaOutcome>) -> 
             if seen.is_empty() {
                 format!("{rule} did not fire")
             } else if seen.contains(&"evaluation-error") {
-                format!("{rule} could not be evaluated")
+                match o.errors.get(rule) {
+                    Some(reason) => format!("{rule} could not be evaluated: {reason}"),
+                    None => format!("{rule} could not be evaluated"),
+                }
             } else {
                 format!("{rule} fired as {}", seen.join(", "))
             }

@@ -14,6 +14,7 @@ use crate::document::xml::{XmlDoc, parse};
 use crate::engine::schematron::SchematronEngine;
 use crate::standard::Severity;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// VEFA validator namespace.
@@ -60,6 +61,8 @@ pub struct VefaOutcome {
     pub detail: Vec<String>,
     /// Rules in scope that fired, with severity (`error` for evaluation errors marked so).
     pub fired: Vec<String>,
+    /// Rules that could not be evaluated, with the engine's reason.
+    pub errors: BTreeMap<String, String>,
 }
 
 fn is_vefa(n: roxmltree::Node<'_, '_>, name: &str) -> bool {
@@ -188,6 +191,7 @@ pub fn run(engine: &SchematronEngine, tests: &[VefaTest]) -> Vec<VefaOutcome> {
 pub fn run_one(engine: &SchematronEngine, t: &VefaTest) -> VefaOutcome {
     let mut detail = Vec::new();
     let mut fired = Vec::new();
+    let mut errors = BTreeMap::new();
     let limits = Limits::default();
     let result = match parse("test", &t.document, &limits) {
         Ok(Ok(tree)) => {
@@ -202,6 +206,11 @@ pub fn run_one(engine: &SchematronEngine, t: &VefaTest) -> VefaOutcome {
         Ok(run) => {
             let in_scope = |id: &str| t.scope.is_empty() || t.scope.iter().any(|s| s == id);
             for r in &run.records {
+                if r.kind == "error" {
+                    errors
+                        .entry(r.id.clone())
+                        .or_insert_with(|| super::evaluation_reason(&r.text));
+                }
                 if in_scope(&r.id) {
                     let sev = run
                         .findings
@@ -225,8 +234,8 @@ pub fn run_one(engine: &SchematronEngine, t: &VefaTest) -> VefaOutcome {
                     .filter(|(r, _)| &r.id == rule)
                     .map(|(r, f)| (r.kind, f.severity))
                     .collect();
-                if let Some((_, _)) = hits.iter().find(|(k, _)| *k == "error") {
-                    detail.push(format!("{rule}: could not be evaluated"));
+                if let Some(reason) = errors.get(rule) {
+                    detail.push(format!("{rule}: could not be evaluated: {reason}"));
                     continue;
                 }
                 match expect {
@@ -256,6 +265,7 @@ pub fn run_one(engine: &SchematronEngine, t: &VefaTest) -> VefaOutcome {
         agree: detail.is_empty(),
         detail,
         fired,
+        errors,
     }
 }
 

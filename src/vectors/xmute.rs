@@ -338,9 +338,13 @@ fn run_one(
             .or_insert_with(|| evaluate(engine, &m.document));
         let (verdict, detail) = match r {
             Err(e) => (Verdict::Disagree, format!("could not run: {e}")),
-            Ok((_, errors)) if errors.contains(rule) => {
-                (Verdict::Disagree, format!("{rule} could not be evaluated"))
-            }
+            Ok((_, errors)) if errors.contains_key(rule) => (
+                Verdict::Disagree,
+                format!(
+                    "{rule} could not be evaluated: {}",
+                    errors.get(rule).map_or("", String::as_str)
+                ),
+            ),
             Ok((fired, _)) => {
                 let did = fired.contains(rule);
                 if did == must_fire {
@@ -363,7 +367,8 @@ fn run_one(
     }
 }
 
-type Fired = (BTreeSet<String>, BTreeSet<String>);
+/// Fired rule ids, and the rules that could not be evaluated with the engine's reason.
+type Fired = (BTreeSet<String>, BTreeMap<String, String>);
 
 fn evaluate(engine: &SchematronEngine, document: &Result<String, String>) -> Result<Fired, String> {
     let text = document.as_ref().map_err(Clone::clone)?;
@@ -375,10 +380,12 @@ fn evaluate(engine: &SchematronEngine, document: &Result<String, String>) -> Res
     let doc = XmlDoc::new(text, tree, 0);
     let run = engine.run(&doc).map_err(|e| e.to_string())?;
     let mut fired = BTreeSet::new();
-    let mut errors = BTreeSet::new();
+    let mut errors = BTreeMap::new();
     for r in &run.records {
         if r.kind == "error" {
-            errors.insert(r.id.clone());
+            errors
+                .entry(r.id.clone())
+                .or_insert_with(|| super::evaluation_reason(&r.text));
         } else {
             fired.insert(r.id.clone());
         }

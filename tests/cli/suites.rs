@@ -116,6 +116,61 @@ fn xmute_fixture_runs_each_mutant_with_its_alias() {
     );
 }
 
+/// A VEFA test set and an XML-MutaTe instance whose ORD-03 cannot be evaluated (the quantity
+/// `x` is no decimal), next to the suite fixtures' schema.
+fn unevaluable_suites(dir: &Path) {
+    std::fs::copy(fixtures().join("rules.sch"), dir.join("rules.sch")).unwrap();
+    std::fs::create_dir_all(dir.join("vefa")).unwrap();
+    std::fs::write(
+        dir.join("vefa/bad.xml"),
+        r#"<testSet xmlns="http://difi.no/xsd/vefa/validator/1.0" configuration="orders">
+  <test><assert><description>A quantity that is no number</description><error>ORD-03</error></assert>
+    <Order xmlns="urn:example:order"><ID>1</ID><Note>n</Note><Line><Quantity>x</Quantity></Line></Order>
+  </test>
+</testSet>"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("xmute")).unwrap();
+    std::fs::write(
+        dir.join("xmute/bad.xml"),
+        r#"<Order xmlns="urn:example:order"><ID>1</ID><Note>n</Note><Line><?xmute mutator="code" values="y" schematron-invalid="ord:ORD-03"?><Quantity>1</Quantity></Line></Order>"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_rule_that_cannot_be_evaluated_says_why_in_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    unevaluable_suites(dir.path());
+    let reason = "FORG0001";
+    for (suite_name, schema) in [("vefa", "rules.sch"), ("xmute", "ord=rules.sch")] {
+        let (code, out, err) = suite(dir.path(), suite_name, &["--schematron", schema]);
+        assert_eq!(code, 1, "{err}");
+        let line = out
+            .lines()
+            .find(|l| l.contains("could not be evaluated"))
+            .unwrap_or_else(|| panic!("{suite_name}: no evaluation error shown: {out}"));
+        assert!(
+            line.contains("ORD-03 could not be evaluated: test `xs:decimal(o:Quantity) gt 0`: ")
+                && line.contains(reason),
+            "{suite_name}: {line}"
+        );
+        let (_, out, _) = suite(
+            dir.path(),
+            suite_name,
+            &["--schematron", schema, "--format", "json"],
+        );
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let test = &v["tests"][0];
+        let shown = format!("{} {}", test["actual"], test["detail"]);
+        assert!(
+            shown.contains("could not be evaluated: test `xs:decimal(o:Quantity) gt 0`: ")
+                && shown.contains(reason),
+            "{suite_name}: {v}"
+        );
+    }
+}
+
 #[test]
 fn suite_usage_errors_exit_2() {
     let f = fixtures();

@@ -114,15 +114,21 @@ fn describe(e: &xee_xpath_compiler::error::SpannedError) -> String {
     s
 }
 
-/// Evaluates a compiled schema on the document text.
-pub(crate) fn evaluate(c: &Compiled, progs: &Programs, text: &str) -> Result<Results, String> {
+/// Evaluates a compiled schema on a parsed document (whose text is loaded into xee's tree).
+pub(crate) fn evaluate(
+    c: &Compiled,
+    progs: &Programs,
+    doc: &crate::document::xml::XmlDoc<'_>,
+) -> Result<Results, String> {
     let mut docs = Documents::new();
     let handle = docs
-        .add_string_without_uri(text)
+        .add_string_without_uri(doc.text)
         .map_err(|e| format!("cannot load the document into the XPath engine: {e}"))?;
     let root = docs
         .document_node(handle)
         .ok_or("the XPath engine lost the document")?;
+    let lexical = super::scope::lexical_prefixes(&doc.tree, doc.text);
+    super::scope::normalise(docs.xot_mut(), root, &lexical);
     let mut ev = Evaluator {
         c,
         progs: &progs.0,

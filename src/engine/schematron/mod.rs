@@ -23,6 +23,7 @@ mod eval;
 mod flatten;
 mod matcher;
 mod model;
+mod scope;
 mod xpath;
 mod xslt;
 
@@ -284,7 +285,7 @@ impl SchematronEngine {
     pub fn run(&self, doc: &XmlDoc<'_>) -> Result<SchematronRun, EngineError> {
         let progs = cache::programs(self.id, &self.compiled)
             .map_err(|message| EngineError::Evaluate { message })?;
-        let results = eval::evaluate(&self.compiled, &progs, doc.text)
+        let results = eval::evaluate(&self.compiled, &progs, doc)
             .map_err(|message| EngineError::Evaluate { message })?;
         let c = &self.compiled;
         let location = |at: &eval::NodeAt| node_location(doc, at);

@@ -9,15 +9,27 @@
 //! |---|---|
 //! | `xsl:variable name select [as]` + following siblings | `let $name := select return (...)` |
 //! | `xsl:sequence select` | `(select)` |
-//! | `xsl:value-of select [separator]` | `string-join(for $i in (select) return string($i), sep)` |
+//! | `xsl:value-of select [separator]` | `xs:untypedAtomic(string-join(for $i in (select)[not(zero-length text node)] return string($i), sep))` |
 //! | `xsl:choose` / `xsl:when test` / `xsl:otherwise` | `if (test) then (...) else ...` |
 //! | `xsl:if test` | `if (test) then (...) else ()` |
 //! | `xsl:for-each select` | `(select) ! (...)` |
-//! | `xsl:text`, literal text | a string literal |
+//! | `xsl:text`, literal text | `xs:untypedAtomic('text')` |
 //!
-//! A declared `as` type on a variable is applied through an inline function call, which
-//! applies the same function conversion rules XSLT applies. Anything else is a compile error
-//! naming the instruction, never a silent skip.
+//! `xsl:value-of`, `xsl:text` and literal text construct text nodes (XSLT 3.0 §11.4, §11.5);
+//! what a caller can observe of a text node is its typed value, an `xs:untypedAtomic`, so that
+//! is what the translation yields. It is what makes the function conversion rules work as in
+//! XSLT: a function declared `as="xs:boolean"` (or `xs:integer`, `xs:decimal`, …) whose body
+//! returns through `xsl:value-of` casts the text, where an `xs:string` would be a type error
+//! (XPTY0004); and compared with a number, the text is compared as a number. The separator of
+//! `xsl:value-of` (an attribute value template) defaults to one space with `select` and to none
+//! with content; zero-length text nodes are dropped before joining (XSLT 3.0 §5.7.2).
+//! Known difference: an empty text node is true as a boolean where the empty
+//! `xs:untypedAtomic` is false; no official rule set tests a function result that way.
+//!
+//! A declared `as` type on a variable, a parameter or the function's result is applied through
+//! an inline function, which applies the same function conversion rules XSLT applies
+//! (atomisation, casting `xs:untypedAtomic`, numeric promotion, cardinality). Anything else is
+//! a compile error naming the instruction, never a silent skip.
 
 use super::model::{Function, XSL_NS};
 
@@ -75,6 +87,59 @@ pub(crate) fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// What a text node with this content shows a caller: its typed value.
+fn text_node(t: &str) -> String {
+    format!("xs:untypedAtomic({})", literal(t))
+}
+
+/// An attribute value template (`sep{expr}sep`, `{{` and `}}` for braces) as a string
+/// expression.
+fn attribute_value_template(avt: &str) -> Result<String, String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut chars = avt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                text.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                text.push('}');
+            }
+            '{' => {
+                let mut expr = String::new();
+                let mut closed = false;
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        closed = true;
+                        break;
+                    }
+                    expr.push(c);
+                }
+                if !closed {
+                    return Err(format!("attribute value template `{avt}`: unclosed `{{`"));
+                }
+                if !text.is_empty() {
+                    parts.push(literal(&std::mem::take(&mut text)));
+                }
+                parts.push(format!("string-join(for $Q{{urn:konform:xslt}}a in ({expr}) return string($Q{{urn:konform:xslt}}a), ' ')"));
+            }
+            '}' => return Err(format!("attribute value template `{avt}`: lone `}}`")),
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() || parts.is_empty() {
+        parts.push(literal(&text));
+    }
+    Ok(if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        format!("concat({})", parts.join(", "))
+    })
+}
+
 /// Translates a sequence constructor (a list of sibling nodes) into one XPath expression.
 fn sequence(nodes: &[roxmltree::Node<'_, '_>]) -> Result<String, String> {
     let mut parts: Vec<String> = Vec::new();
@@ -82,7 +147,7 @@ fn sequence(nodes: &[roxmltree::Node<'_, '_>]) -> Result<String, String> {
         if n.is_text() {
             let t = n.text().unwrap_or("");
             if !t.trim().is_empty() {
-                parts.push(literal(t));
+                parts.push(text_node(t));
             }
             continue;
         }
@@ -113,19 +178,16 @@ fn sequence(nodes: &[roxmltree::Node<'_, '_>]) -> Result<String, String> {
                     Some(s) => s.to_string(),
                     None => sequence(&n.children().collect::<Vec<_>>())?,
                 };
-                let sep = n.attribute("separator").map_or_else(
-                    || {
-                        if n.attribute("select").is_some() {
-                            "' '".to_string()
-                        } else {
-                            "''".to_string()
-                        }
-                    },
-                    literal,
-                );
-                parts.push(format!("string-join(for $Q{{urn:konform:xslt}}i in ({inner}) return string($Q{{urn:konform:xslt}}i), {sep})"));
+                let sep = match n.attribute("separator") {
+                    Some(avt) => attribute_value_template(avt)?,
+                    None if n.attribute("select").is_some() => "' '".to_string(),
+                    None => "''".to_string(),
+                };
+                parts.push(format!(
+                    "xs:untypedAtomic(string-join(for $Q{{urn:konform:xslt}}i in ({inner})[not(. instance of text() and string(.) = '')] return string($Q{{urn:konform:xslt}}i), {sep}))"
+                ));
             }
-            "text" => parts.push(literal(n.text().unwrap_or(""))),
+            "text" => parts.push(text_node(n.text().unwrap_or(""))),
             "if" => {
                 let test = n.attribute("test").ok_or("xsl:if without @test")?;
                 let then = sequence(&n.children().collect::<Vec<_>>())?;
