@@ -3,13 +3,13 @@
 use crate::cli::args::{ColorChoice, FailOn, ValidateArgs};
 use crate::cli::load_registry;
 use crate::document::{Document, Limits};
-use crate::pipeline::{Options, Validator, build_report};
-use crate::report::model::{DocumentResult, ErrorKind, ExitStatus, RunInfo};
+use crate::pipeline::{Options, Session, Validator, build_report};
+use crate::report::model::{DocumentResult, ErrorKind, ExitStatus, Report, RunInfo};
 use crate::report::{Format, WriteCfg};
 use crate::standard::lock::LockFile;
 use crate::standard::manifest::State;
 use crate::standard::registry::{in_force, parse_date};
-use crate::standard::{Registry, Severity};
+use crate::standard::{Package, Registry, Severity};
 use miette::{IntoDiagnostic, miette};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -174,11 +174,54 @@ pub(crate) fn repo_root(dir: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs `konform validate`.
+/// Runs `konform validate`: options -> standards -> inputs -> validation -> report -> output.
 pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     let started = report_time();
     // Parse report targets before any work, so a typo fails fast.
     let targets = super::report_targets(&a.reports)?;
+    let (registry, at) = run_registry(&a)?;
+    let standard = named_standard(&a, &registry, at)?;
+    let inputs = expand(&a.inputs)?;
+    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
+        return Err(miette!("standard input (`-`) can be named only once"));
+    }
+    let limits = Limits {
+        max_bytes: a.max_size,
+        max_depth: a.max_depth,
+    };
+    let validator = Validator::new(registry, run_options(&a, standard, limits)?);
+    let explicit_request = match &a.request {
+        Some(p) => Some(Document::read_path(p, &limits).map_err(|e| miette!("--request: {e}"))?),
+        None => None,
+    };
+    let want_sources = a.format.wants_sources() || targets.iter().any(|t| t.0.wants_sources());
+    let batch = Batch {
+        validator: &validator,
+        limits,
+        explicit_request,
+        want_sources,
+    };
+    let (results, sources) = batch.validate_all(&inputs, a.jobs)?;
+    let run = RunInfo {
+        id: run_id(&started, &results),
+        started,
+        finished: report_time(),
+        argv: std::env::args().collect(),
+        seed: None,
+        fail_on: validator.options().fail_on,
+    };
+    let report = build_report(&validator, results, run);
+    warn_deprecated(&validator, &report);
+    write_reports(&a, &targets, &report, sources)?;
+    Ok(report.exit_status())
+}
+
+/// The installed standards as this run sees them: pinned by the lock file (`--lock`, else
+/// `konform.lock` when present, unless `--no-lock`) and, with `--at`, only the versions in
+/// force on that day (returned too).
+fn run_registry(
+    a: &ValidateArgs,
+) -> miette::Result<(Registry, Option<crate::standard::registry::Date>)> {
     let registry = load_registry(&a.common)?;
     let at = match a.at.as_deref() {
         Some(d) => {
@@ -212,6 +255,15 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         ),
         None => registry,
     };
+    Ok((registry, at))
+}
+
+/// The standard named with `--standard` (resolved, its `--variant` checked), if any.
+fn named_standard(
+    a: &ValidateArgs,
+    registry: &Registry,
+    at: Option<crate::standard::registry::Date>,
+) -> miette::Result<Option<Arc<Package>>> {
     let standard = a
         .standard
         .as_deref()
@@ -230,15 +282,16 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     if a.profile.is_some() && standard.is_none() {
         return Err(miette!("--profile needs --standard"));
     }
-    let inputs = expand(&a.inputs)?;
-    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
-        return Err(miette!("standard input (`-`) can be named only once"));
-    }
-    let limits = Limits {
-        max_bytes: a.max_size,
-        max_depth: a.max_depth,
-    };
-    let options = Options {
+    Ok(standard)
+}
+
+/// The pipeline's options from the arguments, the project's waivers and the report date.
+fn run_options(
+    a: &ValidateArgs,
+    standard: Option<Arc<Package>>,
+    limits: Limits,
+) -> miette::Result<Options> {
+    Ok(Options {
         standard,
         profile: a.profile.clone(),
         variant: a.variant.clone(),
@@ -254,94 +307,110 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         compile: crate::engine::CompileOptions {
             phase: a.phase.clone(),
         },
-    };
-    let validator = Validator::new(registry, options);
-    let explicit_request = match &a.request {
-        Some(p) => Some(Document::read_path(p, &limits).map_err(|e| miette!("--request: {e}"))?),
-        None => None,
-    };
-    let want_sources = a.format.wants_sources() || targets.iter().any(|t| t.0.wants_sources());
+    })
+}
 
-    let progress = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
-        let pb = indicatif::ProgressBar::new(inputs.len() as u64);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} documents ({per_sec}, eta {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        pb
-    });
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(a.jobs.unwrap_or(0))
-        .build()
-        .into_diagnostic()?;
-    let outcomes: Vec<(DocumentResult, Option<Arc<str>>)> = pool.install(|| {
-        inputs
-            .par_iter()
-            .map_init(
-                || validator.session(),
-                |session, input| {
-                    let doc = match input {
-                        Input::Stdin => {
-                            Document::read_limited("-".into(), std::io::stdin().lock(), &limits)
+/// The documents' sources, by name, for formats that quote them.
+type Sources = BTreeMap<String, Arc<str>>;
+
+/// What every document of a run is validated with.
+struct Batch<'v> {
+    validator: &'v Validator,
+    limits: Limits,
+    /// `--request`: the request paired with every response.
+    explicit_request: Option<Document>,
+    /// Keep the text of documents with findings (for formats that quote them).
+    want_sources: bool,
+}
+
+impl Batch<'_> {
+    /// Validates the inputs in parallel (`--jobs` threads; a progress bar on a terminal), in
+    /// input order.
+    fn validate_all(
+        &self,
+        inputs: &[Input],
+        jobs: Option<usize>,
+    ) -> miette::Result<(Vec<DocumentResult>, Sources)> {
+        let progress = (inputs.len() > 1 && std::io::stderr().is_terminal()).then(|| {
+            let pb = indicatif::ProgressBar::new(inputs.len() as u64);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} documents ({per_sec}, eta {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            pb
+        });
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.unwrap_or(0))
+            .build()
+            .into_diagnostic()?;
+        let outcomes: Vec<(DocumentResult, Option<Arc<str>>)> = pool.install(|| {
+            inputs
+                .par_iter()
+                .map_init(
+                    || self.validator.session(),
+                    |session, input| {
+                        let out = self.validate_one(session, input);
+                        if let Some(pb) = &progress {
+                            pb.inc(1);
                         }
-                        Input::File(p) => Document::read_path(p, &limits),
-                    };
-                    let out = match doc {
-                        Err(e) => (
-                            DocumentResult::not_evaluated(
-                                input.name(),
-                                ErrorKind::Input,
-                                e.to_string(),
-                            ),
-                            None,
-                        ),
-                        Ok(doc) => {
-                            let paired = match (&explicit_request, input) {
-                                (Some(r), _) => Some(r.clone()),
-                                (None, Input::File(p)) => conventional_request(p)
-                                    .and_then(|r| Document::read_path(&r, &limits).ok()),
-                                _ => None,
-                            };
-                            let result = session.validate(&doc, paired.as_ref());
-                            let source = (want_sources
-                                && !result.findings.is_empty()
-                                && doc.bytes.len() <= 4 << 20)
-                                .then(|| {
-                                    Arc::<str>::from(String::from_utf8_lossy(&doc.bytes).as_ref())
-                                });
-                            (result, source)
-                        }
-                    };
-                    if let Some(pb) = &progress {
-                        pb.inc(1);
-                    }
-                    out
-                },
-            )
-            .collect()
-    });
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
-    let mut sources = BTreeMap::new();
-    let mut results = Vec::with_capacity(outcomes.len());
-    for (r, s) in outcomes {
-        if let Some(s) = s {
-            sources.insert(r.document.name.clone(), s);
+                        out
+                    },
+                )
+                .collect()
+        });
+        if let Some(pb) = progress {
+            pb.finish_and_clear();
         }
-        results.push(r);
+        let mut sources = BTreeMap::new();
+        let mut results = Vec::with_capacity(outcomes.len());
+        for (r, s) in outcomes {
+            if let Some(s) = s {
+                sources.insert(r.document.name.clone(), s);
+            }
+            results.push(r);
+        }
+        Ok((results, sources))
     }
-    let run = RunInfo {
-        id: run_id(&started, &results),
-        started,
-        finished: report_time(),
-        argv: std::env::args().collect(),
-        seed: None,
-        fail_on: validator.options().fail_on,
-    };
-    let report = build_report(&validator, results, run);
+
+    /// Reads and validates one input (with its paired request), and keeps its source if wanted.
+    fn validate_one(
+        &self,
+        session: &mut Session<'_>,
+        input: &Input,
+    ) -> (DocumentResult, Option<Arc<str>>) {
+        let limits = &self.limits;
+        let doc = match input {
+            Input::Stdin => Document::read_limited("-".into(), std::io::stdin().lock(), limits),
+            Input::File(p) => Document::read_path(p, limits),
+        };
+        match doc {
+            Err(e) => (
+                DocumentResult::not_evaluated(input.name(), ErrorKind::Input, e.to_string()),
+                None,
+            ),
+            Ok(doc) => {
+                let paired = match (&self.explicit_request, input) {
+                    (Some(r), _) => Some(r.clone()),
+                    (None, Input::File(p)) => {
+                        conventional_request(p).and_then(|r| Document::read_path(&r, limits).ok())
+                    }
+                    _ => None,
+                };
+                let result = session.validate(&doc, paired.as_ref());
+                let source = (self.want_sources
+                    && !result.findings.is_empty()
+                    && doc.bytes.len() <= 4 << 20)
+                    .then(|| Arc::<str>::from(String::from_utf8_lossy(&doc.bytes).as_ref()));
+                (result, source)
+            }
+        }
+    }
+}
+
+/// Warns on stderr about each deprecated standard the report used.
+fn warn_deprecated(validator: &Validator, report: &Report) {
     for p in validator.registry().packages() {
         let used = report
             .standards
@@ -358,6 +427,16 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
             eprintln!("warning: {} is deprecated{by}", p.spec.key());
         }
     }
+}
+
+/// Writes the `--report FORMAT=FILE` files, then the `--format` rendering (human on stderr,
+/// the others on stdout).
+fn write_reports(
+    a: &ValidateArgs,
+    targets: &[(Format, PathBuf)],
+    report: &Report,
+    sources: Sources,
+) -> miette::Result<()> {
     let cwd = std::env::current_dir().ok();
     let cfg = WriteCfg {
         color: use_color(a.color),
@@ -366,23 +445,23 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
         cwd,
         ..WriteCfg::default()
     };
-    for (fmt, path) in &targets {
+    for (fmt, path) in targets {
         let file_cfg = WriteCfg {
             color: false,
             ..cfg.clone()
         };
-        crate::report::write::atomic(path, |w| fmt.render(&report, &file_cfg, w))
+        crate::report::write::atomic(path, |w| fmt.render(report, &file_cfg, w))
             .map_err(|e| miette!("cannot write report {}: {e}", path.display()))?;
     }
     match a.format {
         Format::Human => {
             let mut err = std::io::stderr().lock();
-            a.format.render(&report, &cfg, &mut err).into_diagnostic()?;
+            a.format.render(report, &cfg, &mut err).into_diagnostic()?;
         }
         other => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             if let Err(e) = other
-                .render(&report, &cfg, &mut out)
+                .render(report, &cfg, &mut out)
                 .and_then(|()| out.flush())
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
@@ -390,5 +469,5 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
             }
         }
     }
-    Ok(report.exit_status())
+    Ok(())
 }
