@@ -11,7 +11,7 @@
 //! bindings (evaluated on a KoSIT-shaped report of each document). Everything the importer could not
 //! carry over exactly is returned as a note.
 
-use super::package::sha256_hex;
+use super::digest::sha256_hex;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

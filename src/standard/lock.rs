@@ -2,8 +2,9 @@
 //! project validates with. With a lock, validation uses exactly these packages and fails
 //! clearly when one has changed or an artefact is missing from the store.
 
+use super::error::LoadError;
+use super::package::Package;
 use super::registry::Registry;
-use super::{LoadError, Package};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 

@@ -3,7 +3,8 @@
 //! Owns reading a package from a folder or from the copy embedded in the binary. Files are
 //! read into memory once; engines get them from here and never touch the file system.
 
-use super::LoadError;
+pub use super::digest::sha256_hex;
+use super::error::LoadError;
 use super::manifest::StandardSpec;
 use super::store::Store;
 use sha2::{Digest, Sha256};
@@ -99,11 +100,6 @@ fn safe_relative(rel: &str) -> bool {
         && !rel.contains('\\')
         && p.components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
-}
-
-/// sha256 as lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 impl Package {

@@ -71,8 +71,8 @@ impl Waiver {
 
 impl ProjectConfig {
     /// Parses `konform.toml`; every waiver needs a valid expiry date and a glob that parses.
-    pub fn parse(text: &str, name: &str) -> Result<ProjectConfig, super::LoadError> {
-        let bad = |reason: String| super::LoadError::Manifest {
+    pub fn parse(text: &str, name: &str) -> Result<ProjectConfig, super::error::LoadError> {
+        let bad = |reason: String| super::error::LoadError::Manifest {
             path: name.into(),
             reason,
         };

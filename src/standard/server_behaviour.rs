@@ -8,49 +8,11 @@
 //! (`no`: in the runtime variant its findings are information), with the class and method that
 //! decide it. This module owns the data and its rendering; the pipeline applies it.
 
+pub use super::manifest::{Enforcement, RuntimeBehaviour};
 use super::manifest::{EngineKind, StandardSpec};
-use serde::Deserialize;
 
 /// The name of the variant that stands for the reference implementation.
 pub const RUNTIME_VARIANT: &str = "runtime";
-
-/// How the reference implementation treats a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Enforcement {
-    /// Enforced as the text says.
-    Same,
-    /// Enforced, but decided differently (values not order, by local name, per parsing path).
-    /// Schema findings of the rule are not enforced: the implementation validates no schema.
-    Differs,
-    /// Not enforced: in the runtime variant the rule's findings are information.
-    No,
-}
-
-impl Enforcement {
-    /// The word used in tables and `konform rule`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Enforcement::Same => "enforced as written",
-            Enforcement::Differs => "enforced differently",
-            Enforcement::No => "not enforced",
-        }
-    }
-}
-
-/// One `[[runtime]]` entry: what the reference implementation does with one rule.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuntimeBehaviour {
-    /// The rule id (a `[[rules]]` entry of the same package).
-    pub rule: String,
-    /// Whether and how the implementation enforces the rule.
-    pub enforced: Enforcement,
-    /// What the implementation does, in a sentence or two.
-    pub behaviour: String,
-    /// The class(es) and method(s) of the implementation that decide it, with the release.
-    pub citation: String,
-}
 
 /// What a finding of `rule` found by `engine` becomes in `variant`: `None` when it keeps its
 /// severity, `Some(note)` when the reference implementation does not enforce it (the finding

@@ -6,7 +6,7 @@
 //! renamed into place, so a store never holds a half-written or wrong artefact. Reads verify the
 //! digest again. The CLI chooses the root (`$KONFORM_HOME`, else the user's cache folder).
 
-use super::package::sha256_hex;
+use super::digest::sha256_hex;
 use std::path::{Path, PathBuf};
 
 /// A content-addressed artefact cache.
