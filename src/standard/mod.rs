@@ -1,6 +1,17 @@
 //! Standards as data: package manifests, the registry and content-based detection.
 //!
-//! Imports none of konform's other modules; everything else builds on it.
+//! Imports none of konform's other modules; everything else builds on it. Inside, a module
+//! imports only modules listed before it (`tests/module_layering.rs` checks there is no circle):
+//!
+//! - leaves: `error` (why loading failed), `digest` (sha256), `selector` (`id@version`);
+//! - `manifest`: `standard.toml` as types, with the checks that need nothing else;
+//! - what parts of a manifest mean: `accept_match` (KoSIT `acceptMatch`), `server_behaviour`
+//!   (the `runtime` entries), `builtin` (konform's own rules); then `consistency`, the whole
+//!   manifest check that asks them;
+//! - `store` (published artefacts on disk), `package` (one standard version loaded, digests
+//!   verified), `kosit` (packages generated from a KoSIT configuration);
+//! - `registry` (the installed set, `id@version` resolution), `detect` (which profile a
+//!   document is), `lock` (`konform.lock`), `policy` (waivers of `konform.toml`).
 
 pub mod accept_match;
 pub mod builtin;
