@@ -1,27 +1,26 @@
 //! The pipeline: one document x one standard -> findings -> verdict -> acceptance.
 //!
-//! [`Validator`] holds the registry and compiles each standard at most once per run (lazily, on
-//! first use, then shared by every thread). [`Session`] is one thread's evaluation state (engine
-//! workers). Nothing here prints; the CLI renders the results.
-//!
-//! One file per step, in the order a document goes through them:
-//! `parse` (input -> message -> XML/JSON, input rules), `choose` (standard, profile, variant;
-//! detection itself lives in `standard::detect`), `engines` (the profile's engines in order),
-//! `severity` (catalogue, runtime notes, overrides, waivers), `verdict` (fallback profile,
-//! closing the result), `acceptance` (`reject_at` or the KoSIT `acceptMatch` on
-//! `kosit_report`), and `run_report` (the report of a whole run).
+//! [`Validator`] (in `validator`) holds a run's options and compiles each standard at most once
+//! per run (lazily, on first use, then shared by every thread). [`Session`] is one thread's
+//! evaluation state (engine workers); its `validate` calls the steps, one file each, in the
+//! order a document goes through them: `parse` (input -> message -> XML/JSON, input rules),
+//! `choose` (standard, profile, variant; detection itself lives in `standard::detect`),
+//! `engines` (the profile's engines in order), `severity` (catalogue, runtime notes, overrides,
+//! waivers), `verdict` (fallback profile, closing the result) and `acceptance` (`reject_at` or
+//! the KoSIT `acceptMatch` on `kosit_report`). `run_report` builds the report of a whole run.
+//! Nothing here prints; the CLI renders the results.
 
+use crate::document::Document;
 use crate::document::http;
-use crate::document::{Document, Limits};
-use crate::engine::{self, CheckInput, CompiledStandard, EngineError, Worker};
+use crate::engine::{CheckInput, Worker};
 use crate::report::model::{DocumentInfo, DocumentResult, Finding, Verdict};
 use crate::standard::accept_match::AcceptMatch;
 use crate::standard::manifest::RuleSpec;
-use crate::standard::{EngineKind, Package, Registry, Severity};
+use crate::standard::{EngineKind, Package};
 use choose::Chosen;
 use parse::{HttpProbe, RequestText, Stop};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 use verdict::Unmatched;
 
@@ -32,132 +31,11 @@ mod kosit_report;
 mod parse;
 mod run_report;
 mod severity;
+mod validator;
 mod verdict;
 
 pub use run_report::build_report;
-
-/// Run-wide options.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Standard chosen by the user; `None` detects from content.
-    pub standard: Option<Arc<Package>>,
-    /// Profile forced by the user.
-    pub profile: Option<String>,
-    /// Variant (default: the standard's first).
-    pub variant: Option<String>,
-    /// Lowest severity that makes a document non-conformant.
-    pub fail_on: Severity,
-    /// Input limits.
-    pub limits: Limits,
-    /// Report zero durations (reproducible reports).
-    pub zero_durations: bool,
-    /// Waivers from the project's `konform.toml`.
-    pub waivers: Vec<crate::standard::policy::Waiver>,
-    /// The day waiver expiry is judged against.
-    pub today: crate::standard::registry::Date,
-    /// What engines compile to (the Schematron phase).
-    pub compile: engine::CompileOptions,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            standard: None,
-            profile: None,
-            variant: None,
-            fail_on: Severity::Error,
-            limits: Limits::default(),
-            zero_durations: false,
-            waivers: Vec::new(),
-            today: (1970, 1, 1),
-            compile: engine::CompileOptions::default(),
-        }
-    }
-}
-
-/// The compiled view of the registry for one run.
-pub struct Validator {
-    registry: Registry,
-    options: Options,
-    compiled: BTreeMap<String, OnceLock<Result<Arc<CompiledStandard>, EngineError>>>,
-}
-
-impl Validator {
-    /// Prepares a run; nothing is compiled yet.
-    pub fn new(registry: Registry, options: Options) -> Validator {
-        let mut compiled: BTreeMap<String, OnceLock<_>> = registry
-            .packages()
-            .iter()
-            .map(|p| (p.spec.key(), OnceLock::new()))
-            .collect();
-        if let Some(p) = &options.standard {
-            compiled.entry(p.spec.key()).or_default();
-        }
-        Validator {
-            registry,
-            options,
-            compiled,
-        }
-    }
-
-    /// The options.
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
-
-    /// The registry.
-    pub fn registry(&self) -> &Registry {
-        &self.registry
-    }
-
-    /// An installed package by `id@version`.
-    pub fn package(&self, key: &str) -> Option<&Arc<Package>> {
-        self.registry
-            .packages()
-            .iter()
-            .find(|p| p.spec.key() == key)
-            .or(self
-                .options
-                .standard
-                .as_ref()
-                .filter(|p| p.spec.key() == key))
-    }
-
-    /// The prepared standard (prepared on first use; its engines compile when a profile first
-    /// needs them).
-    pub fn compiled(&self, package: &Arc<Package>) -> Result<&Arc<CompiledStandard>, EngineError> {
-        let key = package.spec.key();
-        let cell = self
-            .compiled
-            .get(&key)
-            .ok_or_else(|| EngineError::Catalogue {
-                standard: key.clone(),
-                message: "standard not part of this run".into(),
-            })?;
-        cell.get_or_init(|| CompiledStandard::prepare(package, &self.options.compile).map(Arc::new))
-            .as_ref()
-            .map_err(Clone::clone)
-    }
-
-    /// Standards compiled so far (for the report header), sorted by key.
-    pub fn used_standards(&self) -> Vec<Arc<CompiledStandard>> {
-        self.compiled
-            .values()
-            .filter_map(|c| c.get().and_then(|r| r.as_ref().ok()).cloned())
-            .collect()
-    }
-
-    /// A thread's evaluation state.
-    pub fn session(&self) -> Session<'_> {
-        Session {
-            validator: self,
-            workers: HashMap::new(),
-            accept_matches: HashMap::new(),
-            standard: None,
-            variant: None,
-        }
-    }
-}
+pub use validator::{Options, Validator};
 
 /// One thread's engine workers, created on first use per standard.
 pub struct Session<'v> {
