@@ -3,12 +3,14 @@
 
 mod artefacts;
 mod bad_input;
+mod completions;
 mod einvoice;
 mod endpoint;
 mod formats;
 mod jsonschema;
 mod probe;
 mod reports;
+mod runtime_deps;
 mod suites;
 mod xroad;
 
