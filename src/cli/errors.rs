@@ -66,7 +66,7 @@ pub(crate) fn unknown_standard(registry: &Registry, selector: &str, argv: &[Stri
     let close = ids
         .iter()
         .map(|known| (edit_distance(id, known), *known))
-        .filter(|(d, known)| *d <= 2.max(known.len() / 4))
+        .filter(|(d, known)| *d <= 2usize.max(known.len() / 4))
         .min();
     let count = match installed.len() {
         0 => "no standards are installed".to_string(),

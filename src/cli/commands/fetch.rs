@@ -202,7 +202,7 @@ pub fn run(
         eprintln!(
             "{key}: {fetched} artefact(s) fetched into {}, {} already there ({published} published)",
             store.root().display(),
-            published - wanted.len()
+            published.saturating_sub(wanted.len())
         );
         return Ok(ExitStatus::Conformant);
     }
