@@ -34,7 +34,10 @@ fn main() {
     let mut found: Vec<(String, PathBuf)> = Vec::new();
     let mut absent = Vec::new();
     for name in ARCHIVES {
-        match dirs.iter().find(|d| d.join(format!("lib{name}.a")).is_file()) {
+        match dirs
+            .iter()
+            .find(|d| d.join(format!("lib{name}.a")).is_file())
+        {
             Some(d) => found.push(((*name).to_string(), d.clone())),
             None => absent.push(format!("lib{name}.a")),
         }

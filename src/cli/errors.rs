@@ -185,7 +185,9 @@ mod tests {
         );
         assert!(
             line.starts_with("unknown standard `xroad-sop@4` (")
-                && line.ends_with("did you mean xroad-soap? run: `konform validate -s xroad-soap@4 'my msg.xml'`"),
+                && line.ends_with(
+                    "did you mean xroad-soap? run: `konform validate -s xroad-soap@4 'my msg.xml'`"
+                ),
             "{line}"
         );
         assert!(!line.contains('\n'), "{line}");

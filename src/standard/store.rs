@@ -181,7 +181,10 @@ mod tests {
         let line = missing_artefacts_line("x@1.0.0", 85, 85);
         assert!(line.starts_with("x@1.0.0: 85 of its 85 published artefacts are not in"));
         assert!(line.contains("`konform standards fetch x@1.0.0`"), "{line}");
-        assert!(missing_artefacts_line("x@1.0.0", 1, 3).contains("1 of its 3 published artefacts is not"));
+        assert!(
+            missing_artefacts_line("x@1.0.0", 1, 3)
+                .contains("1 of its 3 published artefacts is not")
+        );
         assert!(!line.contains('\n'));
     }
 }

@@ -49,7 +49,8 @@ fn fetch_from_mirror_then_validate_and_lock() {
     let (code, _, err) = run(k(d.path()).args(["validate", "-s", "ext", "-v", "ok.json"]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("ext@1.0.0: 1 artefact(s) not in the artefact store") && err.contains("schemas/s.json"),
+        err.contains("ext@1.0.0: 1 artefact(s) not in the artefact store")
+            && err.contains("schemas/s.json"),
         "{err}"
     );
     // Offline and without a mirror, fetch refuses in one line saying what to run.
@@ -95,7 +96,10 @@ fn fetch_from_mirror_then_validate_and_lock() {
     );
     let (code, _, err) = run(k(d.path()).args(["validate", "-v", "ok.json"]));
     assert_eq!(code, 2);
-    assert!(err.contains("schemas/s.json"), "--verbose lists the file: {err}");
+    assert!(
+        err.contains("schemas/s.json"),
+        "--verbose lists the file: {err}"
+    );
     // A changed package no longer matches the lock.
     run(k(d.path()).args(["standards", "fetch", "ext", "--from", "mirror"]));
     let toml = d.path().join("pkgs/ext/1.0.0/standard.toml");
@@ -617,7 +621,10 @@ fn fetch_downloads_from_the_published_url_by_default_and_checks_the_digest() {
     // Already stored: a second fetch does not download again; --allow-net is still accepted.
     let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("0 artefact(s) fetched") && err.contains("1 already there"), "{err}");
+    assert!(
+        err.contains("0 artefact(s) fetched") && err.contains("1 already there"),
+        "{err}"
+    );
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
 
@@ -670,7 +677,10 @@ fn base_url_fetches_from_an_http_mirror_laid_out_like_the_package() {
     )]);
     // The publisher's address (https://publisher.invalid/...) is never used.
     let (code, _, err) = run(no_proxy(k(d.path()))
-        .env("KONFORM_FETCH_BASE_URL", format!("http://127.0.0.1:{port}/mirror/"))
+        .env(
+            "KONFORM_FETCH_BASE_URL",
+            format!("http://127.0.0.1:{port}/mirror/"),
+        )
         .args(["standards", "fetch", "ext"]));
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("1 artefact(s) fetched"), "{err}");
@@ -680,11 +690,13 @@ fn base_url_fetches_from_an_http_mirror_laid_out_like_the_package() {
     // The flag form, on a fresh store, against a mirror without the file: one line.
     std::fs::remove_dir_all(d.path().join("home")).expect("rm");
     let base = format!("http://127.0.0.1:{port}/elsewhere");
-    let (code, _, err) = run(no_proxy(k(d.path())).args(["standards", "fetch", "ext", "--base-url", &base]));
+    let (code, _, err) =
+        run(no_proxy(k(d.path())).args(["standards", "fetch", "ext", "--base-url", &base]));
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains(&format!("first: schemas/s.json: download from {base}/schemas/s.json failed"))
-            && err.contains("check the network"),
+        err.contains(&format!(
+            "first: schemas/s.json: download from {base}/schemas/s.json failed"
+        )) && err.contains("check the network"),
         "{err}"
     );
 }
@@ -719,10 +731,8 @@ fn raw_stderr(cmd: &mut Command) -> (i32, String) {
 fn missing_artefacts_are_one_line_and_verbose_lists_them() {
     let d = tmp();
     three_published(d.path());
-    let (code, err) = raw_stderr(
-        no_proxy(k(d.path()))
-            .args(["standards", "fetch", "many", "--from", "."]),
-    );
+    let (code, err) =
+        raw_stderr(no_proxy(k(d.path())).args(["standards", "fetch", "many", "--from", "."]));
     assert_eq!(code, 2, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
@@ -730,27 +740,41 @@ fn missing_artefacts_are_one_line_and_verbose_lists_them() {
             && err.trim_end().ends_with("(`--verbose` lists every file)"),
         "{err}"
     );
-    let (code, err) = raw_stderr(
-        no_proxy(k(d.path()))
-            .args(["standards", "fetch", "many", "--from", ".", "--verbose"]),
-    );
+    let (code, err) = raw_stderr(no_proxy(k(d.path())).args([
+        "standards",
+        "fetch",
+        "many",
+        "--from",
+        ".",
+        "--verbose",
+    ]));
     assert_eq!(code, 2, "{err}");
     for n in ["a", "b", "c"] {
-        assert!(err.contains(&format!("\n  schemas/{n}.json: not found in .")), "{err}");
+        assert!(
+            err.contains(&format!("\n  schemas/{n}.json: not found in .")),
+            "{err}"
+        );
     }
     // Validation before fetching: the document's error is one line; -v adds the three files.
     let (code, err) = raw_stderr(k(d.path()).args(["validate", "-s", "many", "doc.json"]));
     assert_eq!(code, 2, "{err}");
-    let problem: Vec<&str> = err.lines().filter(|l| l.contains("could not evaluate")).collect();
+    let problem: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("could not evaluate"))
+        .collect();
     assert_eq!(
         problem,
-        vec!["  could not evaluate: many@1.0.0: 3 of its 3 published artefacts are not in the artefact store; run `konform standards fetch many@1.0.0` to download them (`--from DIR` copies them from a mirror)"]
+        vec![
+            "  could not evaluate: many@1.0.0: 3 of its 3 published artefacts are not in the artefact store; run `konform standards fetch many@1.0.0` to download them (`--from DIR` copies them from a mirror)"
+        ]
     );
     assert!(!err.contains("schemas/a.json"), "{err}");
     let (_, err) = raw_stderr(k(d.path()).args(["validate", "-s", "many", "-v", "doc.json"]));
     assert!(
         err.contains("many@1.0.0: 3 artefact(s) not in the artefact store")
-            && ["a", "b", "c"].iter().all(|n| err.contains(&format!("  schemas/{n}.json\n"))),
+            && ["a", "b", "c"]
+                .iter()
+                .all(|n| err.contains(&format!("  schemas/{n}.json\n"))),
         "{err}"
     );
 }

@@ -66,7 +66,11 @@ fn bash_completion_script_is_valid_bash_and_completes_subcommands() {
         return;
     };
     let replies = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(replies.trim(), "standards", "{replies}");
 }
 
@@ -74,7 +78,11 @@ fn bash_completion_script_is_valid_bash_and_completes_subcommands() {
 fn man_page_is_roff_and_renders() {
     let d = tmp();
     let page = stdout_of(d.path(), &["man"]);
-    assert!(page.contains(".TH konform 1"), "{}", &page[..page.len().min(300)]);
+    assert!(
+        page.contains(".TH konform 1"),
+        "{}",
+        &page[..page.len().min(300)]
+    );
     for sub in SUBCOMMANDS {
         assert!(page.contains(sub), "`{sub}` missing from the man page");
     }

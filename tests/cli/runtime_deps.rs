@@ -18,7 +18,11 @@ fn binary_needs_only_the_c_runtime() {
             return;
         }
     };
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let dynamic = String::from_utf8_lossy(&out.stdout);
     let needed: Vec<&str> = dynamic
         .lines()

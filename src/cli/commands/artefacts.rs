@@ -4,9 +4,9 @@
 use crate::cli::args::StandardsArgs;
 use crate::cli::errors::{OneLine, resolve};
 use crate::cli::{load_registry, store};
-use crate::standard::store::missing_artefacts_line;
 use crate::report::model::ExitStatus;
 use crate::standard::lock::LockFile;
+use crate::standard::store::missing_artefacts_line;
 use miette::miette;
 use std::path::Path;
 

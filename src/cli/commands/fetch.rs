@@ -160,11 +160,7 @@ fn remedy(key: &str, args: &FetchArgs, sources: &Sources) -> String {
 }
 
 /// `konform standards fetch`.
-pub fn run(
-    selector: &str,
-    args: &FetchArgs,
-    common: &StandardsArgs,
-) -> miette::Result<ExitStatus> {
+pub fn run(selector: &str, args: &FetchArgs, common: &StandardsArgs) -> miette::Result<ExitStatus> {
     let reg = load_registry(common)?;
     let p = resolve(&reg, selector, None)?;
     let key = p.spec.key();

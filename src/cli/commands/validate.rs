@@ -1,16 +1,16 @@
 //! `konform validate`.
 
 use crate::cli::args::{ColorChoice, FailOn, ValidateArgs};
+use crate::cli::errors::OneLine;
 use crate::cli::load_registry;
 use crate::document::{Document, Limits};
 use crate::pipeline::{Options, Validator, build_report};
 use crate::report::model::{DocumentResult, ErrorKind, ExitStatus, Report, RunInfo};
 use crate::report::{Format, WriteCfg};
-use crate::cli::errors::OneLine;
 use crate::standard::lock::LockFile;
-use crate::standard::store::missing_artefacts_line;
 use crate::standard::manifest::State;
 use crate::standard::registry::{in_force, parse_date};
+use crate::standard::store::missing_artefacts_line;
 use crate::standard::{Registry, Severity};
 use miette::{IntoDiagnostic, miette};
 use rayon::prelude::*;
