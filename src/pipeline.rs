@@ -561,6 +561,18 @@ impl<'v> Session<'v> {
             (None, _) => None,
         };
 
+        if !package.missing.is_empty() {
+            let published = package.spec.artefacts.iter().filter(|a| a.url.is_some());
+            result.error = Some(EvalError {
+                kind: ErrorKind::Configuration,
+                message: crate::standard::store::missing_artefacts_line(
+                    &package.spec.key(),
+                    package.missing.len(),
+                    published.count(),
+                ),
+            });
+            return;
+        }
         let compiled = match self.validator.compiled(&package) {
             Ok(c) => c.clone(),
             Err(e) => {
