@@ -50,6 +50,18 @@ pub enum Command {
     Probe(ProbeArgs),
     /// Generate valid messages, or messages violating exactly one rule, for your own tests.
     Generate(GenerateArgs),
+    /// Print a shell completion script to standard output.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print konform's man page (roff) to standard output, or write every page into a folder.
+    Man {
+        /// Write `konform.1` and one page per subcommand (`konform-validate.1`, …) here.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
     /// Explain a rule (protocol rules carry their documentation in konform).
     Rule {
         /// Rule id, e.g. XRD-SOAP-010.
@@ -88,17 +100,13 @@ pub enum StandardsAction {
         #[command(flatten)]
         common: StandardsArgs,
     },
-    /// Place the published artefacts a standard references in the local artefact store.
+    /// Download the published artefacts a standard references (from their publishers, digests
+    /// checked) into the local artefact store, or copy them from a mirror folder.
     Fetch {
         /// ID[@VERSION].
         standard: String,
-        /// Offline mirror: a folder holding the artefacts (by their path in the package, or
-        /// anywhere below it by file name).
-        #[arg(long, value_name = "DIR")]
-        from: Option<PathBuf>,
-        /// Download what the mirror lacks from each artefact's publication URL.
-        #[arg(long)]
-        allow_net: bool,
+        #[command(flatten)]
+        source: FetchArgs,
         #[command(flatten)]
         common: StandardsArgs,
     },
@@ -129,6 +137,28 @@ pub enum StandardsAction {
         #[command(flatten)]
         common: StandardsArgs,
     },
+}
+
+/// Where `standards fetch` takes artefacts from.
+#[derive(Debug, Args, Clone)]
+pub struct FetchArgs {
+    /// Offline mirror: a folder holding the artefacts (by their path in the package, or
+    /// anywhere below it by file name). Nothing is downloaded unless `--allow-net` is given too.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// Never download (with `--from`: the mirror only; alone: report what is missing).
+    #[arg(long, conflicts_with = "allow_net")]
+    pub offline: bool,
+    /// Download (the default without `--from`); with `--from`, download what the mirror lacks.
+    #[arg(long)]
+    pub allow_net: bool,
+    /// Download `URL/<path in the package>` instead of each artefact's publication URL: an HTTP
+    /// mirror laid out like the package.
+    #[arg(long, value_name = "URL", env = "KONFORM_FETCH_BASE_URL")]
+    pub base_url: Option<String>,
+    /// List every file that could not be fetched (default: a count and the first).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Importable configuration formats.
@@ -268,6 +298,9 @@ pub struct ValidateArgs {
     /// Threads (default: all cores).
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+    /// List the files behind a short error (each artefact missing from the store).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     #[command(flatten)]
     pub common: StandardsArgs,
 }

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod commands;
+mod errors;
 
 use crate::report::model::ExitStatus;
 use crate::standard::Registry;
@@ -48,11 +49,10 @@ pub fn run() -> ExitStatus {
             action:
                 StandardsAction::Fetch {
                     standard,
-                    from,
-                    allow_net,
+                    source,
                     common,
                 },
-        } => commands::artefacts::fetch(&standard, from.as_deref(), allow_net, &common),
+        } => commands::fetch::run(&standard, &source, &common),
         Command::Standards {
             action:
                 StandardsAction::Import {
@@ -82,6 +82,8 @@ pub fn run() -> ExitStatus {
         Command::Replay(a) => commands::replay::run(a),
         Command::Probe(a) => commands::probe::run(a),
         Command::Generate(a) => commands::generate::run(a),
+        Command::Completions { shell } => commands::completions::run(shell),
+        Command::Man { out_dir } => commands::man::run(out_dir.as_deref()),
         Command::Rule {
             id,
             standard,
@@ -91,7 +93,10 @@ pub fn run() -> ExitStatus {
     match outcome {
         Ok(status) => status,
         Err(e) => {
-            eprintln!("{e:?}");
+            match e.downcast_ref::<errors::OneLine>() {
+                Some(line) => eprintln!("error: {line}"),
+                None => eprintln!("{e:?}"),
+            }
             ExitStatus::UsageError
         }
     }

@@ -18,11 +18,23 @@ fn configuration_error(e: EngineError) -> EvalError {
 }
 
 impl<'v> Session<'v> {
-    /// The standard compiled for this run, or why it cannot be.
+    /// The standard compiled for this run, or why it cannot be (artefacts missing from the
+    /// store: one line naming the count and the command that fetches them).
     pub(super) fn compiled_standard(
         &self,
         package: &Arc<crate::standard::Package>,
     ) -> Result<Arc<CompiledStandard>, EvalError> {
+        if !package.missing.is_empty() {
+            let published = package.spec.artefacts.iter().filter(|a| a.url.is_some());
+            return Err(EvalError {
+                kind: ErrorKind::Configuration,
+                message: crate::standard::store::missing_artefacts_line(
+                    &package.spec.key(),
+                    package.missing.len(),
+                    published.count(),
+                ),
+            });
+        }
         self.validator
             .compiled(package)
             .cloned()

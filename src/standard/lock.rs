@@ -124,9 +124,10 @@ impl LockFile {
             if !p.missing.is_empty() {
                 return Err(LoadError::Locked {
                     lock: name.into(),
-                    reason: format!(
-                        "{key}: the artefact store lacks {}; run `konform standards fetch {key} --from DIR`",
-                        p.missing.join(", ")
+                    reason: super::store::missing_artefacts_line(
+                        &key,
+                        p.missing.len(),
+                        p.spec.artefacts.iter().filter(|a| a.url.is_some()).count(),
                     ),
                 });
             }

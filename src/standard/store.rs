@@ -43,6 +43,15 @@ pub enum StoreError {
     },
 }
 
+/// One line for a standard whose published artefacts are not all in the store: how many are
+/// missing, and the command that fetches them. The file list is left to the caller (verbose).
+pub fn missing_artefacts_line(standard: &str, missing: usize, published: usize) -> String {
+    let verb = if missing == 1 { "is" } else { "are" };
+    format!(
+        "{standard}: {missing} of its {published} published artefacts {verb} not in the artefact store; run `konform standards fetch {standard}` to download them (`--from DIR` copies them from a mirror)"
+    )
+}
+
 impl Store {
     /// A store rooted at `root` (created on first write).
     pub fn new(root: impl Into<PathBuf>) -> Store {
@@ -165,5 +174,17 @@ mod tests {
         assert!(store.get(&sha).is_none());
         let (n, bad) = store.verify().unwrap();
         assert_eq!((n, bad.len()), (1, 1));
+    }
+
+    #[test]
+    fn missing_artefacts_line_counts_and_names_the_command() {
+        let line = missing_artefacts_line("x@1.0.0", 85, 85);
+        assert!(line.starts_with("x@1.0.0: 85 of its 85 published artefacts are not in"));
+        assert!(line.contains("`konform standards fetch x@1.0.0`"), "{line}");
+        assert!(
+            missing_artefacts_line("x@1.0.0", 1, 3)
+                .contains("1 of its 3 published artefacts is not")
+        );
+        assert!(!line.contains('\n'));
     }
 }

@@ -41,16 +41,28 @@ fn fetch_from_mirror_then_validate_and_lock() {
     assert_eq!(code, 2);
     let r = checked_report(&out);
     let msg = r["results"][0]["error"]["message"].as_str().unwrap_or("");
-    assert!(
-        msg.contains("schemas/s.json") && msg.contains("konform standards fetch ext@1.0.0"),
-        "{msg}"
+    assert_eq!(
+        msg,
+        "ext@1.0.0: 1 of its 1 published artefacts is not in the artefact store; run `konform standards fetch ext@1.0.0` to download them (`--from DIR` copies them from a mirror)"
     );
-    // Without a mirror or network permission, fetch refuses.
-    let (code, _, err) = run(k(d.path()).args(["standards", "fetch", "ext"]));
+    // --verbose names the file.
+    let (code, _, err) = run(k(d.path()).args(["validate", "-s", "ext", "-v", "ok.json"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("ext@1.0.0: 1 artefact(s) not in the artefact store")
+            && err.contains("schemas/s.json"),
+        "{err}"
+    );
+    // Offline and without a mirror, fetch refuses in one line saying what to run.
+    let (code, _, err) = run(k(d.path()).args(["standards", "fetch", "ext", "--offline"]));
     assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "error: ext@1.0.0: 1 of 1 missing artefact(s) could not be fetched (0 fetched); first: schemas/s.json: not in the store, and --offline forbids downloading; run `konform standards fetch ext@1.0.0` to download them from their publishers"
+    );
     let (code, _, err) = run(k(d.path()).args(["standards", "fetch", "ext", "--from", "mirror"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("1 fetched"), "{err}");
+    assert!(err.contains("1 artefact(s) fetched"), "{err}");
     let (code, out, _) = run(k(d.path()).args([
         "validate", "-s", "ext", "--format", "json", "ok.json", "bad.json",
     ]));
@@ -79,8 +91,14 @@ fn fetch_from_mirror_then_validate_and_lock() {
     let (code, _, err) = run(k(d.path()).args(["validate", "ok.json"]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("konform.lock") && err.contains("lacks schemas/s.json"),
+        err.contains("konform.lock: ext@1.0.0: 1 of its 1 published artefacts is not in the artefact store; run `konform standards fetch ext@1.0.0`"),
         "{err}"
+    );
+    let (code, _, err) = run(k(d.path()).args(["validate", "-v", "ok.json"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("schemas/s.json"),
+        "--verbose lists the file: {err}"
     );
     // A changed package no longer matches the lock.
     run(k(d.path()).args(["standards", "fetch", "ext", "--from", "mirror"]));
@@ -523,8 +541,24 @@ fn serve(
     (port, hits)
 }
 
+/// `cmd` without any proxy settings, so that loopback requests go straight to the test server.
+fn no_proxy(mut c: Command) -> Command {
+    for v in [
+        "http_proxy",
+        "HTTP_PROXY",
+        "https_proxy",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+        "KONFORM_FETCH_BASE_URL",
+    ] {
+        c.env_remove(v);
+    }
+    c
+}
+
 #[test]
-fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
+fn fetch_downloads_from_the_published_url_by_default_and_checks_the_digest() {
     let d = tmp();
     setup(d.path(), "1.0.0", "state = \"active\"");
     let body = std::sync::Arc::new(std::sync::Mutex::new(b"{}".to_vec()));
@@ -539,30 +573,24 @@ fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
         ),
     )
     .expect("write");
-    let net = |d: &Path| {
-        let mut c = k(d);
-        for v in [
-            "http_proxy",
-            "HTTP_PROXY",
-            "https_proxy",
-            "HTTPS_PROXY",
-            "all_proxy",
-            "ALL_PROXY",
-        ] {
-            c.env_remove(v);
-        }
-        c
-    };
-    // Without --allow-net: refused, and the server is never asked.
-    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext"]));
+    let net = |d: &Path| no_proxy(k(d));
+    // --offline: refused, and the server is never asked.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--offline"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--offline forbids downloading"), "{err}");
+    // A mirror alone is not a licence to download what it lacks.
+    std::fs::create_dir_all(d.path().join("empty-mirror")).expect("mkdir");
+    let (code, _, err) =
+        run(net(d.path()).args(["standards", "fetch", "ext", "--from", "empty-mirror"]));
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("schemas/s.json: not found") && err.contains("--allow-net"),
+        err.contains("schemas/s.json: not found in empty-mirror")
+            && err.contains("add `--allow-net` to download what the mirror lacks"),
         "{err}"
     );
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
-    // The server answers with the wrong bytes: downloaded, refused, nothing written.
-    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    // No flags: downloaded; the server answers with the wrong bytes: refused, nothing written.
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext"]));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("refused, nothing written"), "{err}");
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
@@ -572,9 +600,9 @@ fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
     assert_eq!(code, 2);
     // The right bytes: stored under their digest, and validation works offline from the store.
     *body.lock().expect("body") = SCHEMA.as_bytes().to_vec();
-    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
+    let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("1 fetched"), "{err}");
+    assert!(err.contains("1 artefact(s) fetched"), "{err}");
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
     let digest = hex::encode(Sha256::digest(SCHEMA.as_bytes()));
     let stored = walk_files(&d.path().join("home"));
@@ -590,10 +618,165 @@ fn allow_net_fetches_from_the_published_url_and_checks_the_digest() {
     );
     let (code, _, err) = run(net(d.path()).args(["validate", "-s", "ext", "ok.json", "bad.json"]));
     assert_eq!(code, 1, "{err}");
-    // Already stored: a second fetch does not download again.
+    // Already stored: a second fetch does not download again; --allow-net is still accepted.
     let (code, _, err) = run(net(d.path()).args(["standards", "fetch", "ext", "--allow-net"]));
     assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("0 artefact(s) fetched") && err.contains("1 already there"),
+        "{err}"
+    );
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+/// An HTTP server on 127.0.0.1 serving `files` by path (404 for others); returns its port and
+/// the paths asked for.
+fn serve_files(
+    files: Vec<(String, Vec<u8>)>,
+) -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = asked.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !req.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => req.extend_from_slice(&buf[..n]),
+                }
+            }
+            let head = String::from_utf8_lossy(&req).into_owned();
+            let path = head.split(' ').nth(1).unwrap_or("").to_string();
+            log.lock().expect("log").push(path.clone());
+            let (status, body) = match files.iter().find(|(p, _)| *p == path) {
+                Some((_, b)) => ("200 OK", b.clone()),
+                None => ("404 Not Found", b"not here".to_vec()),
+            };
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    (port, asked)
+}
+
+#[test]
+fn base_url_fetches_from_an_http_mirror_laid_out_like_the_package() {
+    let d = tmp();
+    setup(d.path(), "1.0.0", "state = \"active\"");
+    let (port, asked) = serve_files(vec![(
+        "/mirror/schemas/s.json".into(),
+        SCHEMA.as_bytes().to_vec(),
+    )]);
+    // The publisher's address (https://publisher.invalid/...) is never used.
+    let (code, _, err) = run(no_proxy(k(d.path()))
+        .env(
+            "KONFORM_FETCH_BASE_URL",
+            format!("http://127.0.0.1:{port}/mirror/"),
+        )
+        .args(["standards", "fetch", "ext"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 artefact(s) fetched"), "{err}");
+    assert_eq!(*asked.lock().expect("log"), vec!["/mirror/schemas/s.json"]);
+    let (code, _, err) = run(no_proxy(k(d.path())).args(["validate", "-s", "ext", "ok.json"]));
+    assert_eq!(code, 0, "{err}");
+    // The flag form, on a fresh store, against a mirror without the file: one line.
+    std::fs::remove_dir_all(d.path().join("home")).expect("rm");
+    let base = format!("http://127.0.0.1:{port}/elsewhere");
+    let (code, _, err) =
+        run(no_proxy(k(d.path())).args(["standards", "fetch", "ext", "--base-url", &base]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "first: schemas/s.json: download from {base}/schemas/s.json failed"
+        )) && err.contains("check the network"),
+        "{err}"
+    );
+}
+
+/// A package `many@1.0.0` with three published JSON Schemas, none in the store.
+fn three_published(dir: &Path) {
+    let pkg = dir.join("pkgs/many/1.0.0");
+    std::fs::create_dir_all(&pkg).expect("mkdir");
+    let mut toml = String::from("id = \"many\"\nversion = \"1.0.0\"\ntitle = \"t\"\n");
+    for n in ["a", "b", "c"] {
+        let schema = format!(r#"{{"title": "{n}"}}"#);
+        toml.push_str(&format!(
+            "[[artefacts]]\nname = \"{n}\"\nfile = \"schemas/{n}.json\"\nsha256 = \"{}\"\nkind = \"jsonschema\"\nurl = \"https://publisher.invalid/{n}.json\"\n",
+            hex::encode(Sha256::digest(schema.as_bytes()))
+        ));
+    }
+    toml.push_str("[[profiles]]\nname = \"p\"\nformat = \"json\"\nartefacts = [\"a\", \"b\", \"c\"]\n[[rules]]\nid = \"M-1\"\nlevel = \"MUST\"\nseverity = \"error\"\ntitle = \"t\"\nclause = \"§1\"\nengine = \"jsonschema\"\n");
+    std::fs::write(pkg.join("standard.toml"), toml).expect("write");
+    std::fs::write(dir.join("doc.json"), "{}").expect("write");
+}
+
+/// Raw (exit code, stderr) of a command, without the flattening `run` does.
+fn raw_stderr(cmd: &mut Command) -> (i32, String) {
+    let out = cmd.output().expect("run konform");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn missing_artefacts_are_one_line_and_verbose_lists_them() {
+    let d = tmp();
+    three_published(d.path());
+    let (code, err) =
+        raw_stderr(no_proxy(k(d.path())).args(["standards", "fetch", "many", "--from", "."]));
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: many@1.0.0: 3 of 3 missing artefact(s) could not be fetched (0 fetched); first: schemas/a.json: not found in .;")
+            && err.trim_end().ends_with("(`--verbose` lists every file)"),
+        "{err}"
+    );
+    let (code, err) = raw_stderr(no_proxy(k(d.path())).args([
+        "standards",
+        "fetch",
+        "many",
+        "--from",
+        ".",
+        "--verbose",
+    ]));
+    assert_eq!(code, 2, "{err}");
+    for n in ["a", "b", "c"] {
+        assert!(
+            err.contains(&format!("\n  schemas/{n}.json: not found in .")),
+            "{err}"
+        );
+    }
+    // Validation before fetching: the document's error is one line; -v adds the three files.
+    let (code, err) = raw_stderr(k(d.path()).args(["validate", "-s", "many", "doc.json"]));
+    assert_eq!(code, 2, "{err}");
+    let problem: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("could not evaluate"))
+        .collect();
+    assert_eq!(
+        problem,
+        vec![
+            "  could not evaluate: many@1.0.0: 3 of its 3 published artefacts are not in the artefact store; run `konform standards fetch many@1.0.0` to download them (`--from DIR` copies them from a mirror)"
+        ]
+    );
+    assert!(!err.contains("schemas/a.json"), "{err}");
+    let (_, err) = raw_stderr(k(d.path()).args(["validate", "-s", "many", "-v", "doc.json"]));
+    assert!(
+        err.contains("many@1.0.0: 3 artefact(s) not in the artefact store")
+            && ["a", "b", "c"]
+                .iter()
+                .all(|n| err.contains(&format!("  schemas/{n}.json\n"))),
+        "{err}"
+    );
 }
 
 /// A package `multi@1.0.0` whose profiles `general` and `special` both recognise `<Doc

@@ -224,6 +224,43 @@ fn unknown_standard_lists_what_is_installed() {
     );
 }
 
+#[test]
+fn a_misspelt_standard_is_one_line_with_the_command_that_works() {
+    let d = tmp();
+    std::fs::copy(
+        root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml"),
+        d.path().join("a.xml"),
+    )
+    .expect("copy");
+    let out = konform(d.path())
+        .args(["validate", "--standard", "xroad-sop@4", "a.xml"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let n = konform::standard::Registry::load(&[], true)
+        .expect("built-in standards")
+        .packages()
+        .len();
+    assert_eq!(
+        err,
+        format!(
+            "error: unknown standard `xroad-sop@4` ({n} standards are installed); did you mean xroad-soap? run: `konform validate --standard xroad-soap@4 a.xml`\n"
+        )
+    );
+    // The suggested command works.
+    let (code, _, err) =
+        run(konform(d.path()).args(["validate", "--standard", "xroad-soap@4", "a.xml"]));
+    assert_eq!(code, 0, "{err}");
+    // A version that is not installed: the installed ones, and the command with the newest.
+    let (code, _, err) = run(konform(d.path()).args(["standards", "show", "xroad-soap@7"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        "error: no installed version of xroad-soap matches `xroad-soap@7` (1 installed: 4.0.0 (active)); run: `konform standards show xroad-soap@4.0.0`"
+    );
+}
+
 fn copy_package(to: &Path) -> PathBuf {
     let src = root().join("tests/fixtures/json-demo/1.0.0");
     let dst = to.join("pkg");

@@ -3,6 +3,7 @@
 
 mod artefacts;
 mod bad_input;
+mod completions;
 mod einvoice;
 mod endpoint;
 mod formats;
@@ -11,6 +12,7 @@ mod kosit_scenarios;
 mod named_standard;
 mod probe;
 mod reports;
+mod runtime_deps;
 mod suites;
 mod xroad;
 

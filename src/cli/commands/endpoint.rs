@@ -23,7 +23,7 @@ pub fn run(a: EndpointArgs) -> miette::Result<ExitStatus> {
     let package = a
         .standard
         .as_deref()
-        .map(|s| registry.resolve(s))
+        .map(|s| crate::cli::errors::resolve(&registry, s, None))
         .transpose()?;
     let protocol = match package.as_ref().map(|p| p.spec.id.as_str()) {
         None => Protocol::None,

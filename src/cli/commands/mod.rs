@@ -1,9 +1,12 @@
 //! One file per command.
 
 pub mod artefacts;
+pub mod completions;
 pub mod endpoint;
 pub mod endpoint_report;
+pub mod fetch;
 pub mod generate;
+pub mod man;
 pub mod probe;
 pub mod replay;
 pub mod standards;

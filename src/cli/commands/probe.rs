@@ -21,7 +21,7 @@ pub(crate) fn setup(
     need_seeds: bool,
 ) -> miette::Result<(Validator, Vec<Seed>, ProbeOptions)> {
     let registry = load_registry(&g.common)?;
-    let package = registry.resolve(&g.standard)?;
+    let package = crate::cli::errors::resolve(&registry, &g.standard, None)?;
     if let Some(v) = &g.variant
         && !package.spec.variants.iter().any(|x| &x.name == v)
     {

@@ -27,7 +27,7 @@ pub fn run(a: ReplayArgs) -> miette::Result<ExitStatus> {
     let package = case
         .standard
         .as_deref()
-        .map(|s| registry.resolve(s))
+        .map(|s| crate::cli::errors::resolve(&registry, s, None))
         .transpose()?;
     let protocol = match package.as_ref().map(|p| p.spec.id.as_str()) {
         Some("xroad-rest") => Protocol::XroadRest,

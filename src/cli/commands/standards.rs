@@ -28,7 +28,7 @@ pub fn list(common: &StandardsArgs) -> miette::Result<ExitStatus> {
 /// Shows a standard's profiles and rule catalogue.
 pub fn show(selector: &str, common: &StandardsArgs) -> miette::Result<ExitStatus> {
     let reg = load_registry(common)?;
-    let p = reg.resolve(selector)?;
+    let p = crate::cli::errors::resolve(&reg, selector, None)?;
     let s = &p.spec;
     println!("{} — {}", s.key(), s.title);
     println!("publisher: {}", s.publisher);
@@ -100,7 +100,7 @@ pub fn rule(
 ) -> miette::Result<ExitStatus> {
     let reg = load_registry(common)?;
     let packages = match standard {
-        Some(sel) => vec![reg.resolve(sel)?],
+        Some(sel) => vec![crate::cli::errors::resolve(&reg, sel, None)?],
         None => reg.packages().to_vec(),
     };
     let mut found = false;

@@ -1,6 +1,7 @@
 //! `konform validate`.
 
 use crate::cli::args::{ColorChoice, FailOn, ValidateArgs};
+use crate::cli::errors::OneLine;
 use crate::cli::load_registry;
 use crate::document::{Document, Limits};
 use crate::pipeline::{Options, Session, Validator, build_report};
@@ -9,6 +10,7 @@ use crate::report::{Format, WriteCfg};
 use crate::standard::lock::LockFile;
 use crate::standard::manifest::State;
 use crate::standard::registry::{in_force, parse_date};
+use crate::standard::store::missing_artefacts_line;
 use crate::standard::{Package, Registry, Severity};
 use miette::{IntoDiagnostic, miette};
 use rayon::prelude::*;
@@ -174,6 +176,46 @@ pub(crate) fn repo_root(dir: &Path) -> PathBuf {
         .to_path_buf()
 }
 
+/// The one-line problem (and with `verbose` the file list) of the first locked standard whose
+/// published artefacts are not all in the store.
+fn locked_but_missing(lock: &LockFile, registry: &Registry, verbose: bool) -> Option<String> {
+    lock.standards.iter().find_map(|l| {
+        let key = format!("{}@{}", l.id, l.version);
+        let p = registry
+            .packages()
+            .iter()
+            .find(|p| p.spec.key() == key && !p.missing.is_empty())?;
+        let published = p.spec.artefacts.iter().filter(|a| a.url.is_some()).count();
+        let mut line = missing_artefacts_line(&key, p.missing.len(), published);
+        if verbose {
+            line.push_str(&format!("\n  {}", p.missing.join("\n  ")));
+        }
+        Some(line)
+    })
+}
+
+/// `--verbose`: the files behind each "not in the artefact store" error of the run.
+fn list_missing_artefacts(validator: &Validator, report: &Report, a: &ValidateArgs) {
+    let root = crate::cli::store(&a.common).root().to_path_buf();
+    for p in validator.registry().packages() {
+        let key = p.spec.key();
+        let failed = report
+            .results
+            .iter()
+            .any(|r| r.error.is_some() && r.standard.as_deref() == Some(key.as_str()));
+        if failed && !p.missing.is_empty() {
+            eprintln!(
+                "{key}: {} artefact(s) not in the artefact store {}:",
+                p.missing.len(),
+                root.display()
+            );
+            for f in &p.missing {
+                eprintln!("  {f}");
+            }
+        }
+    }
+}
+
 /// Runs `konform validate`: options -> standards -> inputs -> validation -> report -> output.
 pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     let started = report_time();
@@ -212,6 +254,9 @@ pub fn run(a: ValidateArgs) -> miette::Result<ExitStatus> {
     };
     let report = build_report(&validator, results, run);
     warn_deprecated(&validator, &report);
+    if a.verbose {
+        list_missing_artefacts(&validator, &report, &a);
+    }
     write_reports(&a, &targets, &report, sources)?;
     Ok(report.exit_status())
 }
@@ -239,7 +284,11 @@ fn run_registry(
             let name = p.display().to_string();
             let text =
                 std::fs::read_to_string(p).map_err(|e| miette!("cannot read {name}: {e}"))?;
-            LockFile::parse(&text, &name)?.apply(&registry, &name)?
+            let lock = LockFile::parse(&text, &name)?;
+            if let Some(line) = locked_but_missing(&lock, &registry, a.verbose) {
+                return Err(OneLine::report(format!("{name}: {line}")));
+            }
+            lock.apply(&registry, &name)?
         }
         None => registry,
     };
@@ -267,7 +316,7 @@ fn named_standard(
     let standard = a
         .standard
         .as_deref()
-        .map(|s| registry.resolve_at(s, at))
+        .map(|s| crate::cli::errors::resolve(registry, s, at))
         .transpose()?;
     if let (Some(p), Some(v)) = (&standard, &a.variant)
         && !p.spec.variants.iter().any(|x| &x.name == v)
