@@ -290,11 +290,21 @@ fn verdicts(
     request: Option<&Path>,
     inputs: &[PathBuf],
 ) -> std::collections::BTreeMap<String, String> {
+    verdicts_under(dir, "xroad-soap@4.0.0", variant, request, inputs)
+}
+
+fn verdicts_under(
+    dir: &Path,
+    standard: &str,
+    variant: &str,
+    request: Option<&Path>,
+    inputs: &[PathBuf],
+) -> std::collections::BTreeMap<String, String> {
     let mut cmd = konform(dir);
     cmd.args([
         "validate",
         "--standard",
-        "xroad-soap@4.0.0",
+        standard,
         "--variant",
         variant,
         "--format",
@@ -391,6 +401,39 @@ fn issue_23_strict_rejects_every_message_runtime_rejects() {
         pairs += 1;
     }
     assert!(pairs >= 5, "only {pairs} paired vectors");
+}
+
+/// Issue #23 item 2 for REST: every request or response that the runtime variant of
+/// xroad-rest@1.0.4 rejects, strict rejects too (a member-level service path among them).
+#[test]
+fn issue_23_rest_strict_rejects_every_message_runtime_rejects() {
+    let d = tmp();
+    let dir = root().join("test-vectors/xroad-rest/1.0.4");
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("vectors")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "http"))
+        .collect();
+    inputs.sort();
+    let runtime = verdicts_under(d.path(), "xroad-rest@1.0.4", "runtime", None, &inputs);
+    let strict = verdicts_under(d.path(), "xroad-rest@1.0.4", "strict", None, &inputs);
+    assert_eq!(runtime.len(), inputs.len());
+    let rejected: Vec<&String> = runtime
+        .iter()
+        .filter(|(_, v)| *v == "non-conformant")
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        rejected.iter().any(|d| d.contains("request-member-service")),
+        "runtime should reject the member-level service: {rejected:?}"
+    );
+    for doc in &rejected {
+        assert_eq!(
+            strict.get(*doc).map(String::as_str),
+            Some("non-conformant"),
+            "runtime rejects {doc}, strict does not"
+        );
+    }
 }
 
 /// Issue #23 class 1: X-Road's own metaservice test queries send listMethods and

@@ -36,9 +36,10 @@ fn short(s: &str) -> String {
 declare_rule! {
     /// ## What it checks
     /// After `/r1/` the path names the service: `instance/memberClass/memberCode/
-    /// [subsystemCode/]serviceCode`, each part non-empty and correctly percent-encoded.
-    /// Variant `runtime`: the subsystem is required (the Security Server 7.x needs at least
-    /// seven path segments).
+    /// subsystemCode/serviceCode`, each part non-empty and correctly percent-encoded.
+    /// PR-REST's syntax leaves the subsystem optional, but the Security Server 7.8 refuses a
+    /// service without one (`RestRequest.decodeIdentifiers`: "Invalid request URI"); both
+    /// variants require it, because `strict` makes every check `runtime` makes (issue #23).
     /// ## Why it matters
     /// A malformed service identifier is rejected by the consumer Security Server.
     /// ## Failing example
@@ -61,14 +62,12 @@ impl Check for ServiceIdStructure {
         let Some(parts) = target(h).and_then(service_parts) else {
             return;
         };
-        let need = if ctx.strict() { 4 } else { 5 };
         let present = parts.iter().take_while(|p| !p.is_empty()).count();
-        if present < need {
+        if present < 5 {
             emit.at(
                 start_loc(h),
                 format!(
-                    "the service identifier has {present} non-empty part(s); instance/class/member/{}serviceCode needs {need}",
-                    if need == 5 { "subsystem/" } else { "[subsystem/]" }
+                    "the service identifier has {present} non-empty part(s); the Security Server needs all 5 of instance/class/member/subsystem/serviceCode (a member-level service is refused as an invalid request URI)"
                 ),
             );
         } else if let Some(p) = parts.iter().find(|p| decode(p).is_none()) {
