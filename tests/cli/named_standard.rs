@@ -90,6 +90,22 @@ fn a_document_nothing_evaluates_is_rejected_in_every_text_report() {
     let (code, md, _) = run(konform(d.path()).args(["validate", "--format", "markdown", "a.xml"]));
     assert_eq!(code, 2);
     assert!(md.contains("rejected"), "{md}");
+    // Every other format carries the acceptance as well (issue #15 item 1).
+    for (format, shows) in [
+        ("junit", "<property name=\"acceptance\" value=\"reject\"/>"),
+        ("sarif", "(rejected)"),
+        ("gitlab", "(rejected)"),
+        ("svrl", "(rejected)"),
+        ("earl", "konform:acceptance \"reject\""),
+        ("html", "\"a\":\"rejected\""),
+    ] {
+        let (code, out, _) = run(konform(d.path()).args(["validate", "--format", format, "a.xml"]));
+        assert_eq!(code, 2, "{format}");
+        assert!(
+            out.contains(shows),
+            "{format} does not show the rejection: {out}"
+        );
+    }
     // A file that cannot be read at all is rejected too.
     let (code, out, _) =
         run(konform(d.path()).args(["validate", "--format", "json", "missing.xml"]));

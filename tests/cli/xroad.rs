@@ -424,7 +424,9 @@ fn issue_23_rest_strict_rejects_every_message_runtime_rejects() {
         .map(|(k, _)| k)
         .collect();
     assert!(
-        rejected.iter().any(|d| d.contains("request-member-service")),
+        rejected
+            .iter()
+            .any(|d| d.contains("request-member-service")),
         "runtime should reject the member-level service: {rejected:?}"
     );
     for doc in &rejected {
