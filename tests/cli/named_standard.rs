@@ -314,3 +314,35 @@ fallback = true
     assert_eq!(code, 2);
     assert!(err.contains("both fallback profiles"), "{err}");
 }
+
+/// Issue #15 item 3 for the X-Road standards: a document of another syntax than the standard's
+/// messages (a SOAP message or a JSON file under xroad-rest, a JSON file under xroad-soap) is
+/// non-conformant with KONFORM-PROFILE-001 when the standard is named, and a detection error
+/// (exit 2) when it is not.
+#[test]
+fn a_document_of_another_syntax_under_a_named_xroad_standard_is_non_conformant() {
+    let d = tmp();
+    std::fs::write(d.path().join("a.json"), "{\"service\": 1}").expect("write");
+    let soap = root().join("test-vectors/xroad-soap/4.0.0/request-conformant.xml");
+    let json = d.path().join("a.json");
+    for (standard, doc, profile) in [
+        ("xroad-rest@1.0.4", &soap, "not-http-xml"),
+        ("xroad-rest@1.0.4", &json, "not-http-json"),
+        ("xroad-soap@4.0.0", &json, "not-xml"),
+    ] {
+        let (code, out, err) = run(konform(d.path())
+            .args(["validate", "--format", "json", "--standard", standard])
+            .arg(doc));
+        assert_eq!(code, 1, "{standard} {}: {err}", doc.display());
+        let r = checked_report(&out);
+        let x = &r["results"][0];
+        assert_eq!(x["profile"], profile, "{standard}");
+        assert_eq!(fired(&r), ["KONFORM-PROFILE-001"], "{standard}");
+        assert_eq!(x["acceptance"], "reject");
+    }
+    let (code, _, _) = run(konform(d.path()).args(["validate", "a.json"]));
+    assert_eq!(
+        code, 2,
+        "without --standard a JSON file nothing matches is a detection error"
+    );
+}
