@@ -123,6 +123,14 @@ format = "xml"
 artefacts = []
 fallback = true
 fallback_rule = "EN16931-DOCUMENT"
+
+[[profiles]]
+name = "not-an-invoice-json"
+title = "A JSON document: EN 16931 has no JSON syntax binding"
+format = "json"
+artefacts = []
+fallback = true
+fallback_rule = "EN16931-DOCUMENT"
 """
 
 EN_DOCUMENT_RULE = """
@@ -133,7 +141,7 @@ severity = "error"
 title = "The document is an invoice or credit note in a syntax of EN 16931 (UBL 2.1 Invoice or CreditNote, UN/CEFACT CII D16B CrossIndustryInvoice)"
 clause = "EN 16931-1:2017 §1 (scope) with CEN/TS 16931-3-1:2017 (syntax bindings: UBL 2.1, UN/CEFACT CII D16B)"
 engine = "input"
-profiles = ["not-an-invoice"]
+profiles = ["not-an-invoice", "not-an-invoice-json"]
 """
 
 
@@ -240,6 +248,14 @@ artefacts = []
 fallback = true
 fallback_rule = "XR-SCENARIO"
 
+[[profiles]]
+name = "no-scenario-json"
+title = "A JSON document: no scenario of the XRechnung configuration takes JSON"
+format = "json"
+artefacts = []
+fallback = true
+fallback_rule = "XR-SCENARIO"
+
 """ + XSD_RULE.format(id="XR-XSD") + """
 [[rules]]
 id = "XR-SCENARIO"
@@ -248,7 +264,7 @@ severity = "error"
 title = "The document is a UBL 2.1 Invoice or CreditNote or a CII CrossIndustryInvoice with a specification identifier (BT-24) that a scenario of the XRechnung configuration accepts"
 clause = "XRechnung 3.0.2 BT-24 (Specification identifier); KoSIT validator-configuration-xrechnung scenarios.xml: scenario match, noScenarioReport"
 engine = "input"
-profiles = ["no-scenario"]
+profiles = ["no-scenario", "no-scenario-json"]
 """
 
 

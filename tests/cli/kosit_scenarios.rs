@@ -26,7 +26,7 @@ fn the_shipped_xrechnung_package_is_the_kosit_configuration_imported_with_its_re
         .arg(root().join("standards/tools/xrechnung-3.0.2.kosit.toml"))
         .args(["--out", "pkg"]));
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("12 profile(s)"), "{err}");
+    assert!(err.contains("13 profile(s)"), "{err}");
     let generated = std::fs::read_to_string(d.path().join("pkg/standard.toml")).expect("import");
     let shipped = std::fs::read_to_string(root().join("standards/xrechnung/3.0.2/standard.toml"))
         .expect("shipped");

@@ -155,6 +155,27 @@ fn a_non_invoice_under_a_named_einvoicing_standard_is_non_conformant_and_rejecte
             "/Q{urn:oasis:names:specification:ubl:schema:xsd:Order-2}Order[1]"
         );
     }
+    // A JSON document: neither standard has a JSON syntax, so it breaks the same rules.
+    std::fs::write(d.path().join("invoice.json"), "{\"invoice\": {}}").expect("write");
+    for (standard, rule) in [
+        ("xrechnung@3.0.2", "XR-SCENARIO"),
+        ("en16931", "EN16931-DOCUMENT"),
+    ] {
+        let (code, out, err) = run(konform(d.path())
+            .env("KONFORM_HOME", d.path().join("store"))
+            .args([
+                "validate",
+                "--format",
+                "json",
+                "--standard",
+                standard,
+                "invoice.json",
+            ]));
+        assert_eq!(code, 1, "{standard}: {err}");
+        let r = checked_report(&out);
+        assert_eq!(fired(&r), [rule], "{standard}");
+        assert_eq!(r["results"][0]["acceptance"], "reject");
+    }
     // A Peppol invoice claims EN 16931 but matches no XRechnung scenario: KoSIT's configuration
     // rejects it, and so does --standard xrechnung.
     let peppol = std::fs::read_to_string(
