@@ -14,35 +14,27 @@ pub(super) fn enrich(
     engine: EngineKind,
     rules: &BTreeMap<&str, &RuleSpec>,
 ) -> Finding {
-    match rules.get(f.rule.as_str()) {
-        Some(r) => Finding {
-            level: r.level,
-            severity: f.severity.unwrap_or(r.severity),
-            clause: r.clause.clone(),
-            engine,
-            rule: f.rule,
-            message: f.message,
-            location: f.location,
-            artefact: f.artefact,
-            standard_severity: None,
-            override_reason: None,
-            waiver: None,
-            schematron: f.schematron,
-        },
-        None => Finding {
-            level: crate::standard::Level::Must,
-            severity: f.severity.unwrap_or(Severity::Error),
-            clause: "(rule missing from the catalogue)".into(),
-            engine,
-            rule: f.rule,
-            message: f.message,
-            location: f.location,
-            artefact: f.artefact,
-            standard_severity: None,
-            override_reason: None,
-            waiver: None,
-            schematron: f.schematron,
-        },
+    let (level, severity, clause) = match rules.get(f.rule.as_str()) {
+        Some(r) => (r.level, r.severity, r.clause.clone()),
+        None => (
+            crate::standard::Level::Must,
+            Severity::Error,
+            "(rule missing from the catalogue)".into(),
+        ),
+    };
+    Finding {
+        level,
+        severity: f.severity.unwrap_or(severity),
+        clause,
+        engine,
+        rule: f.rule,
+        message: f.message,
+        location: f.location,
+        artefact: f.artefact,
+        standard_severity: None,
+        override_reason: None,
+        waiver: None,
+        schematron: f.schematron,
     }
 }
 

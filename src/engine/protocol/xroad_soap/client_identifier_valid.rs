@@ -44,12 +44,7 @@ impl Check for ClientIdentifierValid {
                 soap,
                 node,
                 &["MEMBER", "SUBSYSTEM"],
-                &[
-                    "xRoadInstance",
-                    "memberClass",
-                    "memberCode",
-                    "subsystemCode",
-                ],
+                &server_reading::CLIENT_COMPONENTS,
                 &["xRoadInstance", "memberClass", "memberCode"],
                 emit,
             );

@@ -4,6 +4,7 @@
 //! and anything the parser does not read do not matter; text is compared as written.
 
 use super::common::{expanded, shown, text};
+use super::server_reading::{CLIENT_COMPONENTS, SERVICE_COMPONENTS};
 use crate::engine::protocol::Emit;
 use crate::engine::protocol::soap::{IDENT, REPR, SoapView, XROAD};
 use roxmltree::Node;
@@ -11,28 +12,8 @@ use roxmltree::Node;
 /// The compared fields: (namespace, local name, components read from the field; empty for a
 /// field whose value is its own text).
 const COMPARED: [(&str, &str, &[&str]); 6] = [
-    (
-        XROAD,
-        "client",
-        &[
-            "xRoadInstance",
-            "memberClass",
-            "memberCode",
-            "subsystemCode",
-        ],
-    ),
-    (
-        XROAD,
-        "service",
-        &[
-            "xRoadInstance",
-            "memberClass",
-            "memberCode",
-            "subsystemCode",
-            "serviceCode",
-            "serviceVersion",
-        ],
-    ),
+    (XROAD, "client", &CLIENT_COMPONENTS),
+    (XROAD, "service", &SERVICE_COMPONENTS),
     (XROAD, "userId", &[]),
     (REPR, "representedParty", &["partyClass", "partyCode"]),
     (XROAD, "issue", &[]),

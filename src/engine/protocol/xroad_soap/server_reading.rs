@@ -34,6 +34,24 @@ pub(super) const SAX_FIELDS: [(&str, &str); 9] = [
     (XROAD, "requestHash"),
 ];
 
+/// The components of a client identifier, in the order the server reads them.
+pub(super) const CLIENT_COMPONENTS: [&str; 4] = [
+    "xRoadInstance",
+    "memberClass",
+    "memberCode",
+    "subsystemCode",
+];
+
+/// The components of a service identifier, in the order the server reads them.
+pub(super) const SERVICE_COMPONENTS: [&str; 6] = [
+    "xRoadInstance",
+    "memberClass",
+    "memberCode",
+    "subsystemCode",
+    "serviceCode",
+    "serviceVersion",
+];
+
 /// The `serviceCode` of the message's `xrd:service`, as written (the parser does not trim).
 pub(super) fn service_code_as_written(soap: &SoapView<'_, '_>) -> Option<String> {
     let service = soap.xroad("service")?;

@@ -35,14 +35,7 @@ impl Check for ServiceIdentifierValid {
                 soap,
                 node,
                 &["SERVICE"],
-                &[
-                    "xRoadInstance",
-                    "memberClass",
-                    "memberCode",
-                    "subsystemCode",
-                    "serviceCode",
-                    "serviceVersion",
-                ],
+                &server_reading::SERVICE_COMPONENTS,
                 &["xRoadInstance", "memberClass", "memberCode", "serviceCode"],
                 emit,
             );
